@@ -1,0 +1,62 @@
+# One entry point. `make run` boots a guest under the hypervisor;
+# `make check` installs what is missing and runs every test and proof.
+
+BUILD    ?= build
+# `make V=1` shows every command.
+V        ?= 0
+Q        := $(if $(filter 1,$(V)),,@)
+FIRMWARE ?= stub
+QEMU     ?= qemu-system-riscv64
+
+CROSS    ?= riscv64-unknown-elf-
+TCC      := $(CROSS)gcc
+TOBJCOPY := $(CROSS)objcopy
+
+# Target code: freestanding rv64imac, position-dependent, medany so the
+# hypervisor runs both at its load address and in its high window.
+TARGET_ARCH  := -march=rv64imac -misa-spec=2.2 -mabi=lp64 -mcmodel=medany
+WARNINGS     := -Wall -Wextra -Werror -Wshadow -Wvla -Wmissing-prototypes \
+                -Wstrict-prototypes -Wconversion -Wsign-conversion -Wundef
+TARGET_CFLAGS := $(TARGET_ARCH) -std=c11 -O2 -g -ffreestanding -fno-builtin \
+                 -fno-common -fno-pic -fno-stack-protector -nostdlib \
+                 -fno-asynchronous-unwind-tables -MMD -MP $(WARNINGS) \
+                 -Isrc/include -Isrc -Isrc/lib/libc
+TARGET_LDFLAGS := -nostdlib -static -Wl,--no-dynamic-linker -Wl,--build-id=none -lgcc
+
+HOST_CC     ?= gcc
+HOST_CFLAGS := -std=c11 -O1 -g -MMD -MP $(WARNINGS) -Isrc/include -Isrc \
+               -fsanitize=address,undefined -fno-sanitize-recover=all
+
+OPENSBI_FW := /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf
+
+.PHONY: all deps run check check-all prove unit guest-tests clean
+# Keep every intermediate file (extracted sources, objects) between runs.
+.SECONDARY:
+all:
+
+deps:
+	@./scripts/deps.sh
+
+include src/core/build.mk
+include src/mstub/build.mk
+include src/hv/build.mk
+include tests/guests/build.mk
+include tests/unit/build.mk
+include proofs/build.mk
+
+all: $(MSTUB_ELF) $(HV_ELF) $(GUEST_BINS)
+
+run: deps
+	@$(MAKE) --no-print-directory $(MSTUB_ELF) $(HV_ELF) $(DEMO_GUEST)
+	./scripts/qemu.sh --firmware $(FIRMWARE) --hv $(HV_ELF) --guest $(DEMO_GUEST)
+
+# Everything, in the order a reader would want to see it fail.
+check: deps
+	@$(MAKE) --no-print-directory check-all
+
+check-all: unit prove guest-tests
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
