@@ -1,0 +1,460 @@
+/*
+ * The M-stub: sets up delegation, counters and PMP, then answers a standard
+ * SBI v2.0 subset for the S-mode software above it (the hypervisor, or a
+ * test guest run natively). Everything M-level that S-mode needs goes
+ * through here: console, timer, shutdown.
+ */
+#include "mstub/mstub.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "encoding.h"
+#include "lib/printf.h"
+
+#define csr_read(csr)                                                  \
+	({                                                             \
+		unsigned long v_;                                      \
+		__asm__ volatile("csrr %0, %1" : "=r"(v_) : "i"(csr)); \
+		v_;                                                    \
+	})
+#define csr_write(csr, v) \
+	__asm__ volatile("csrw %0, %1" ::"i"(csr), "r"((unsigned long)(v)) : "memory")
+#define csr_set(csr, v) \
+	__asm__ volatile("csrs %0, %1" ::"i"(csr), "r"((unsigned long)(v)) : "memory")
+#define csr_clear(csr, v) \
+	__asm__ volatile("csrc %0, %1" ::"i"(csr), "r"((unsigned long)(v)) : "memory")
+
+#define MSTUB_IMPL_VERSION 1UL
+
+/* NS16550 registers (byte offsets) and line status bits. */
+#define UART_THR     0
+#define UART_RBR     0
+#define UART_LSR     5
+#define UART_LSR_DR   0x01U
+#define UART_LSR_THRE 0x20U
+
+/* At most this many bytes per DBCN call: the caller loops on the count
+ * we return, and the stub never spends long with interrupts off. */
+#define DBCN_MAX_CHUNK 256UL
+
+/* SBI reset types and reasons (SBI v2.0 chapter 10). */
+#define SRST_TYPE_RESERVED_FIRST   0x00000003UL
+#define SRST_TYPE_VENDOR_FIRST     0xf0000000UL
+#define SRST_REASON_RESERVED_FIRST 0x00000002UL
+#define SRST_REASON_IMPL_FIRST     0xe0000000UL
+#define SRST_MAX                   0xffffffffUL
+
+/* RAM as the DTB describes it; DBCN buffers must lie inside it. The
+ * fallback is what QEMU virt always has at least. */
+static uint64_t ram_base = 0x80000000UL;
+static uint64_t ram_size = 0x04000000UL;
+static unsigned long boot_hart;
+
+/* ---- Console: the UART, polled. ---- */
+
+static volatile uint8_t *uart_reg(unsigned off)
+{
+	return (volatile uint8_t *)(UART0_BASE + off);
+}
+
+static void uart_putc(char c)
+{
+	while ((*uart_reg(UART_LSR) & UART_LSR_THRE) == 0)
+		;
+	*uart_reg(UART_THR) = (uint8_t)c;
+}
+
+/* Like OpenSBI's sbi_putc: "\n" becomes "\r\n" so a raw terminal works. */
+static void console_putc(char c)
+{
+	if (c == '\n')
+		uart_putc('\r');
+	uart_putc(c);
+}
+
+static int console_getc(void)
+{
+	if ((*uart_reg(UART_LSR) & UART_LSR_DR) == 0)
+		return -1;
+	return *uart_reg(UART_RBR);
+}
+
+static void printf_putc(char c, void *ctx)
+{
+	(void)ctx;
+	console_putc(c);
+}
+
+__attribute__((format(printf, 1, 2))) static void mstub_printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fmt_vprintf(printf_putc, 0, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- Machine end: the sifive_test finisher. ---- */
+
+static void finisher_write(uint32_t cmd)
+{
+	*(volatile uint32_t *)TEST_FINISHER = cmd;
+}
+
+__attribute__((noreturn)) static void halt(void)
+{
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+/* QEMU exits with 0 on FINISHER_PASS and with `code` on FINISHER_FAIL. */
+__attribute__((noreturn)) static void power_off(bool failure)
+{
+	finisher_write(failure ? (1U << 16) | FINISHER_FAIL : FINISHER_PASS);
+	halt();
+}
+
+static const char *const priv_names[4] = { "U", "S", "?", "M" };
+
+/* A trap the stub does not expect: say everything we know and stop, so a
+ * test run fails loudly instead of hanging. */
+void mstub_fatal(void)
+{
+	unsigned long mstatus = csr_read(CSR_MSTATUS);
+	mstub_printf("\nmstub: fatal trap from %s-mode: mcause=0x%lx mepc=0x%lx "
+		     "mtval=0x%lx mstatus=0x%lx\n",
+		     priv_names[(mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT],
+		     csr_read(CSR_MCAUSE), csr_read(CSR_MEPC), csr_read(CSR_MTVAL),
+		     mstatus);
+	power_off(true);
+}
+
+/* ---- Finding RAM in the flattened device tree. ---- */
+
+#define FDT_MAGIC      0xd00dfeedU
+#define FDT_BEGIN_NODE 1U
+#define FDT_END_NODE   2U
+#define FDT_PROP       3U
+#define FDT_NOP        4U
+#define FDT_END        9U
+#define FDT_MAX_WORDS  (1U << 20) /* bound the walk over a bad blob */
+
+static uint32_t be32(const uint32_t *p)
+{
+	uint32_t v = *p;
+	return (v >> 24) | ((v >> 8) & 0xff00U) | ((v << 8) & 0xff0000U) | (v << 24);
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	while (*prefix)
+		if (*s++ != *prefix++)
+			return false;
+	return true;
+}
+
+/* Reads the first reg entry of the top-level memory node, assuming the
+ * two-cell addresses and sizes QEMU virt uses; keeps the fallback when
+ * anything looks wrong. */
+static void find_ram(unsigned long dtb)
+{
+	const uint32_t *hdr = (const uint32_t *)dtb;
+	if (dtb == 0 || (dtb & 3) != 0 || be32(&hdr[0]) != FDT_MAGIC)
+		return;
+	const uint32_t *p = (const uint32_t *)(dtb + be32(&hdr[2]));
+	const char *strings = (const char *)(dtb + be32(&hdr[3]));
+	unsigned depth = 0;
+	bool in_memory = false;
+	for (unsigned n = 0; n < FDT_MAX_WORDS; n++) {
+		uint32_t tok = be32(p++);
+		if (tok == FDT_BEGIN_NODE) {
+			const char *name = (const char *)p;
+			depth++;
+			in_memory = depth == 2 && starts_with(name, "memory");
+			unsigned len = 0;
+			while (name[len])
+				len++;
+			p += (len + 4) / 4;
+		} else if (tok == FDT_END_NODE) {
+			depth--;
+			in_memory = false;
+		} else if (tok == FDT_PROP) {
+			uint32_t len = be32(p);
+			const char *pname = strings + be32(p + 1);
+			const uint32_t *val = p + 2;
+			if (in_memory && len >= 16 && starts_with(pname, "reg") &&
+			    pname[3] == '\0') {
+				ram_base = ((uint64_t)be32(&val[0]) << 32) | be32(&val[1]);
+				ram_size = ((uint64_t)be32(&val[2]) << 32) | be32(&val[3]);
+				return;
+			}
+			p = val + (len + 3) / 4;
+		} else if (tok != FDT_NOP) {
+			return; /* FDT_END or garbage */
+		}
+	}
+}
+
+/* True if [addr, addr + len) is RAM that S-mode may use (not the stub). */
+static bool buffer_ok(uint64_t addr, uint64_t len)
+{
+	uint64_t lo = MSTUB_BASE + MSTUB_SIZE;
+	uint64_t hi = ram_base + ram_size;
+	if (lo < ram_base)
+		lo = ram_base;
+	return addr >= lo && addr <= hi && len <= hi - addr;
+}
+
+/* ---- SBI extensions. ---- */
+
+struct sbiret {
+	long error;
+	long value;
+};
+
+static struct sbiret ok(long value)
+{
+	return (struct sbiret){ SBI_SUCCESS, value };
+}
+
+static struct sbiret err(long error)
+{
+	return (struct sbiret){ error, 0 };
+}
+
+static bool implemented(unsigned long eid)
+{
+	switch (eid) {
+	case SBI_EXT_BASE:
+	case SBI_EXT_TIME:
+	case SBI_EXT_IPI:
+	case SBI_EXT_SRST:
+	case SBI_EXT_DBCN:
+	case SBI_EXT_LEGACY_SET_TIMER:
+	case SBI_EXT_LEGACY_PUTCHAR:
+	case SBI_EXT_LEGACY_GETCHAR:
+	case SBI_EXT_LEGACY_SHUTDOWN:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static struct sbiret sbi_base(unsigned long fid, unsigned long a0)
+{
+	switch (fid) {
+	case SBI_BASE_GET_SPEC_VERSION:
+		return ok((long)SBI_SPEC_VERSION_2_0);
+	case SBI_BASE_GET_IMPL_ID:
+		return ok((long)SBI_IMPL_ID_MSTUB);
+	case SBI_BASE_GET_IMPL_VERSION:
+		return ok((long)MSTUB_IMPL_VERSION);
+	case SBI_BASE_PROBE_EXTENSION:
+		return ok(implemented(a0) ? 1 : 0);
+	case SBI_BASE_GET_MVENDORID:
+		return ok((long)csr_read(CSR_MVENDORID));
+	case SBI_BASE_GET_MARCHID:
+		return ok((long)csr_read(CSR_MARCHID));
+	case SBI_BASE_GET_MIMPID:
+		return ok((long)csr_read(CSR_MIMPID));
+	default:
+		return err(SBI_ERR_NOT_SUPPORTED);
+	}
+}
+
+/* The timer is forwarded: M-mode owns mtimecmp, S-mode sees STIP. */
+static void set_timer(uint64_t when)
+{
+	*(volatile uint64_t *)CLINT_MTIMECMP(boot_hart) = when;
+	csr_clear(CSR_MIP, MIP_STIP);
+	csr_set(CSR_MIE, MIP_MTIP);
+}
+
+static void timer_interrupt(void)
+{
+	csr_clear(CSR_MIE, MIP_MTIP);
+	csr_set(CSR_MIP, MIP_STIP);
+}
+
+/* Only the boot hart exists for S-mode; any other hart id is invalid. */
+static struct sbiret send_ipi(unsigned long mask, unsigned long mask_base)
+{
+	bool self = false;
+	if (mask_base == (unsigned long)-1L) {
+		self = true;
+	} else {
+		for (unsigned i = 0; i < 64; i++) {
+			if ((mask & BIT(i)) == 0)
+				continue;
+			if (mask_base + i != boot_hart)
+				return err(SBI_ERR_INVALID_PARAM);
+			self = true;
+		}
+	}
+	if (self)
+		csr_set(CSR_MIP, MIP_SSIP);
+	return ok(0);
+}
+
+static struct sbiret system_reset(unsigned long type, unsigned long reason)
+{
+	if (type > SRST_MAX || reason > SRST_MAX)
+		return err(SBI_ERR_INVALID_PARAM);
+	if (type >= SRST_TYPE_RESERVED_FIRST && type < SRST_TYPE_VENDOR_FIRST)
+		return err(SBI_ERR_INVALID_PARAM);
+	if (type >= SRST_TYPE_VENDOR_FIRST)
+		return err(SBI_ERR_NOT_SUPPORTED);
+	if (reason >= SRST_REASON_RESERVED_FIRST && reason < SRST_REASON_IMPL_FIRST)
+		return err(SBI_ERR_INVALID_PARAM);
+	if (type == SBI_SRST_TYPE_SHUTDOWN)
+		finisher_write(reason == SBI_SRST_REASON_NONE ?
+				       FINISHER_PASS :
+				       (1U << 16) | FINISHER_FAIL);
+	else
+		finisher_write(FINISHER_RESET);
+	return err(SBI_ERR_FAILED); /* the finisher did not stop us */
+}
+
+static struct sbiret dbcn(unsigned long fid, unsigned long a0, unsigned long a1,
+			  unsigned long a2)
+{
+	if (fid == SBI_DBCN_WRITE_BYTE) {
+		console_putc((char)(a0 & 0xff));
+		return ok(0);
+	}
+	if (fid != SBI_DBCN_WRITE && fid != SBI_DBCN_READ)
+		return err(SBI_ERR_NOT_SUPPORTED);
+	/* a0 = byte count, a1/a2 = low/high half of the physical address. */
+	if (a2 != 0 || !buffer_ok(a1, a0))
+		return err(SBI_ERR_INVALID_PARAM);
+	unsigned long n = a0 < DBCN_MAX_CHUNK ? a0 : DBCN_MAX_CHUNK;
+	volatile char *buf = (volatile char *)a1;
+	unsigned long done = 0;
+	if (fid == SBI_DBCN_WRITE) {
+		for (; done < n; done++)
+			console_putc(buf[done]);
+	} else {
+		for (; done < n; done++) {
+			int c = console_getc();
+			if (c < 0)
+				break;
+			buf[done] = (char)c;
+		}
+	}
+	return ok((long)done);
+}
+
+/* Dispatch one ecall from S-mode: a7 = extension, a6 = function, a0..a5
+ * = arguments; the result goes back in a0 (error) and a1 (value). Legacy
+ * v0.1 calls return only a0 and leave a1 alone. */
+static void sbi_ecall(struct mstub_frame *f)
+{
+	unsigned long eid = f->regs[17], fid = f->regs[16];
+	unsigned long a0 = f->regs[10], a1 = f->regs[11], a2 = f->regs[12];
+	struct sbiret r;
+	switch (eid) {
+	case SBI_EXT_LEGACY_SET_TIMER:
+		set_timer(a0);
+		f->regs[10] = 0;
+		return;
+	case SBI_EXT_LEGACY_PUTCHAR:
+		console_putc((char)(a0 & 0xff));
+		f->regs[10] = 0;
+		return;
+	case SBI_EXT_LEGACY_GETCHAR:
+		f->regs[10] = (unsigned long)(long)console_getc();
+		return;
+	case SBI_EXT_LEGACY_SHUTDOWN:
+		power_off(false);
+	case SBI_EXT_BASE:
+		r = sbi_base(fid, a0);
+		break;
+	case SBI_EXT_TIME:
+		if (fid == SBI_TIME_SET_TIMER) {
+			set_timer(a0);
+			r = ok(0);
+		} else {
+			r = err(SBI_ERR_NOT_SUPPORTED);
+		}
+		break;
+	case SBI_EXT_IPI:
+		r = fid == SBI_IPI_SEND_IPI ? send_ipi(a0, a1) : err(SBI_ERR_NOT_SUPPORTED);
+		break;
+	case SBI_EXT_SRST:
+		r = fid == SBI_SRST_SYSTEM_RESET ? system_reset(a0, a1) :
+						   err(SBI_ERR_NOT_SUPPORTED);
+		break;
+	case SBI_EXT_DBCN:
+		r = dbcn(fid, a0, a1, a2);
+		break;
+	default:
+		r = err(SBI_ERR_NOT_SUPPORTED);
+		break;
+	}
+	f->regs[10] = (unsigned long)r.error;
+	f->regs[11] = (unsigned long)r.value;
+}
+
+void mstub_trap(struct mstub_frame *f)
+{
+	unsigned long cause = csr_read(CSR_MCAUSE);
+	if (cause == (CAUSE_INTERRUPT | IRQ_M_TIMER)) {
+		timer_interrupt();
+		return;
+	}
+	if (cause == CAUSE_SUPERVISOR_ECALL) {
+		sbi_ecall(f);
+		csr_write(CSR_MEPC, csr_read(CSR_MEPC) + 4);
+		return;
+	}
+	mstub_fatal();
+}
+
+/* Everything S-mode traps on goes to S-mode, except its own ecalls (SBI)
+ * and ecalls from M (never made). */
+#define MEDELEG_ALL                                                            \
+	(BIT(CAUSE_MISALIGNED_FETCH) | BIT(CAUSE_FETCH_ACCESS) |               \
+	 BIT(CAUSE_ILLEGAL_INSTRUCTION) | BIT(CAUSE_BREAKPOINT) |              \
+	 BIT(CAUSE_MISALIGNED_LOAD) | BIT(CAUSE_LOAD_ACCESS) |                 \
+	 BIT(CAUSE_MISALIGNED_STORE) | BIT(CAUSE_STORE_ACCESS) |               \
+	 BIT(CAUSE_USER_ECALL) | BIT(CAUSE_FETCH_PAGE_FAULT) |                 \
+	 BIT(CAUSE_LOAD_PAGE_FAULT) | BIT(CAUSE_STORE_PAGE_FAULT))
+
+/* NAPOT pmpaddr for a naturally aligned power-of-two region. */
+#define PMP_NAPOT_ADDR(base, size) (((base) >> 2) | (((size) >> 3) - 1))
+
+/* Lower PMP entries win; unlocked entries bind S/U only, not M.
+ *   0: the stub's image, stack and data: no access;
+ *   1: the CLINT (mtimecmp is the stub's, as under OpenSBI): no access;
+ *   2: everything else: RWX. */
+static void setup_pmp(void)
+{
+	csr_write(CSR_PMPADDR0, PMP_NAPOT_ADDR(MSTUB_BASE, MSTUB_SIZE));
+	csr_write(CSR_PMPADDR1, PMP_NAPOT_ADDR(CLINT_BASE, CLINT_SIZE));
+	csr_write(CSR_PMPADDR2, ~0UL);
+	csr_write(CSR_PMPCFG0, PMP_A_NAPOT | (PMP_A_NAPOT << 8) |
+				       ((PMP_A_NAPOT | PMP_R | PMP_W | PMP_X) << 16));
+}
+
+_Static_assert((MSTUB_SIZE & (MSTUB_SIZE - 1)) == 0, "NAPOT needs a power of two");
+_Static_assert((MSTUB_BASE & (MSTUB_SIZE - 1)) == 0, "NAPOT needs alignment");
+_Static_assert((CLINT_SIZE & (CLINT_SIZE - 1)) == 0, "NAPOT needs a power of two");
+_Static_assert((CLINT_BASE & (CLINT_SIZE - 1)) == 0, "NAPOT needs alignment");
+
+void mstub_init(unsigned long hartid, unsigned long dtb)
+{
+	boot_hart = hartid;
+	find_ram(dtb);
+	csr_write(CSR_MEDELEG, MEDELEG_ALL);
+	csr_write(CSR_MIDELEG, MIP_SSIP | MIP_STIP | MIP_SEIP);
+	csr_write(CSR_MCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
+	/* Timer through SBI, not Sstc: S-mode must not own stimecmp. */
+	csr_clear(CSR_MENVCFG, MENVCFG_STCE);
+	csr_write(CSR_MIE, 0);
+	csr_write(CSR_MIP, 0);
+	setup_pmp();
+	mstub_printf("mstub: SBI v2.0 M-stub, hart %lu, RAM 0x%lx+0x%lx, "
+		     "entering S-mode at 0x%lx\n",
+		     hartid, ram_base, ram_size, MSTUB_NEXT_ADDR);
+}
