@@ -1,0 +1,14 @@
+/* Hypervisor memory: a pool of 4 KiB pages for page tables and metadata. */
+#ifndef HV_MM_H
+#define HV_MM_H
+
+#include <stdint.h>
+
+/* Hand the physical range [start, end) (page aligned) to the pool. */
+void mm_init(uint64_t start, uint64_t end);
+/* A zeroed page, or NULL when the pool is empty. */
+void *page_alloc(void);
+void page_free(void *page);
+uint64_t mm_free_pages(void);
+
+#endif

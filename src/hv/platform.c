@@ -1,0 +1,113 @@
+#include "hv/platform.h"
+
+#include <libfdt.h>
+
+#include "hv/layout.h"
+
+/* A property of one or two 32-bit cells, as /chosen initrd bounds are. */
+static int read_cells(const void *fdt, int node, const char *name, uint64_t *out)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(fdt, node, name, &len);
+	if (!v)
+		return -FDT_ERR_NOTFOUND;
+	if (len == 4)
+		*out = fdt32_to_cpu(v[0]);
+	else if (len == 8)
+		*out = (uint64_t)fdt32_to_cpu(v[0]) << 32 | fdt32_to_cpu(v[1]);
+	else
+		return -FDT_ERR_BADVALUE;
+	return 0;
+}
+
+static uint64_t read_number(const fdt32_t *cells, int count)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < count; i++)
+		v = v << 32 | fdt32_to_cpu(cells[i]);
+	return v;
+}
+
+/* The first (address, size) pair of a node's "reg", in its parent's cells. */
+static int read_reg(const void *fdt, int node, uint64_t *base, uint64_t *size)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	if (parent < 0)
+		return parent;
+	int ac = fdt_address_cells(fdt, parent);
+	int sc = fdt_size_cells(fdt, parent);
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
+		return -FDT_ERR_BADNCELLS;
+	int len;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg)
+		return len;
+	if (len < (ac + sc) * 4)
+		return -FDT_ERR_BADVALUE;
+	*base = read_number(reg, ac);
+	*size = read_number(reg + ac, sc);
+	return 0;
+}
+
+int platform_probe(struct platform *p, uint64_t dtb_pa)
+{
+	const void *fdt = pa_to_va(dtb_pa);
+	int err = fdt_check_header(fdt);
+	if (err)
+		return err;
+	p->dtb = (struct mem_range){ dtb_pa, dtb_pa + fdt_totalsize(fdt) };
+
+	int mem = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory",
+						sizeof("memory"));
+	if (mem < 0)
+		return mem;
+	uint64_t base = 0, size = 0;
+	err = read_reg(fdt, mem, &base, &size);
+	if (err)
+		return err;
+	p->ram = (struct mem_range){ base, base + size };
+
+	p->initrd = (struct mem_range){ 0, 0 };
+	p->bootargs = "";
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen >= 0) {
+		uint64_t start, end;
+		if (!read_cells(fdt, chosen, "linux,initrd-start", &start) &&
+		    !read_cells(fdt, chosen, "linux,initrd-end", &end) && start <= end)
+			p->initrd = (struct mem_range){ start, end };
+		const char *args = fdt_getprop(fdt, chosen, "bootargs", NULL);
+		if (args)
+			p->bootargs = args;
+	}
+
+	p->timebase_hz = 0;
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	if (cpus >= 0)
+		read_cells(fdt, cpus, "timebase-frequency", &p->timebase_hz);
+	return 0;
+}
+
+static uint64_t align_down(uint64_t v, uint64_t a)
+{
+	return v & ~(a - 1);
+}
+
+uint64_t platform_place(uint64_t size, uint64_t align, struct mem_range ram,
+			const struct mem_range *busy, size_t nbusy)
+{
+	if (size == 0 || ram.end - ram.start < size)
+		return 0;
+	uint64_t start = align_down(ram.end - size, align);
+	while (start >= ram.start) {
+		struct mem_range r = { start, start + size };
+		size_t i = 0;
+		while (i < nbusy && !ranges_overlap(r, busy[i]))
+			i++;
+		if (i == nbusy)
+			return start;
+		if (busy[i].start < ram.start + size)
+			return 0;
+		start = align_down(busy[i].start - size, align);
+	}
+	return 0;
+}

@@ -1,0 +1,35 @@
+/* What the hypervisor learns about the machine from the host device tree. */
+#ifndef HV_PLATFORM_H
+#define HV_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct mem_range {
+	uint64_t start;
+	uint64_t end; /* exclusive */
+};
+
+struct platform {
+	struct mem_range ram;    /* first /memory node */
+	struct mem_range dtb;    /* the host DTB itself */
+	struct mem_range initrd; /* /chosen linux,initrd-*; empty if none */
+	uint64_t timebase_hz;
+	const char *bootargs;    /* /chosen bootargs, "" if none */
+};
+
+/* Fill *p from the DTB at physical address dtb_pa. Returns 0, or a
+ * negative libfdt error code when the tree is unusable. */
+int platform_probe(struct platform *p, uint64_t dtb_pa);
+
+/* The highest `align`-aligned start of `size` bytes inside ram that
+ * overlaps none of busy[0..nbusy), or 0 when there is none. */
+uint64_t platform_place(uint64_t size, uint64_t align, struct mem_range ram,
+			const struct mem_range *busy, size_t nbusy);
+
+static inline int ranges_overlap(struct mem_range a, struct mem_range b)
+{
+	return a.start < b.end && b.start < a.end;
+}
+
+#endif

@@ -1,0 +1,41 @@
+#include "hv/sbi/vsbi.h"
+#include "hv/stop.h"
+#include "hv/timer.h"
+
+#define SUSPEND_PLATFORM_RETENTIVE UL(0x10000000)
+#define SUSPEND_DEFAULT_NON_RETENTIVE UL(0x80000000)
+#define SUSPEND_PLATFORM_NON_RETENTIVE UL(0x90000000)
+
+/* Suspend types the spec defines (the rest are reserved). */
+static bool suspend_type_valid(uint64_t type)
+{
+	return type == SBI_HSM_SUSPEND_RETENTIVE || type == SUSPEND_DEFAULT_NON_RETENTIVE ||
+	       (type >= SUSPEND_PLATFORM_RETENTIVE && type < SUSPEND_DEFAULT_NON_RETENTIVE) ||
+	       (type >= SUSPEND_PLATFORM_NON_RETENTIVE && type <= UL(0xffffffff));
+}
+
+/* Hart state management for a guest with one vCPU, hart id 0. */
+struct sbi_result vsbi_hsm(struct vcpu *v, const struct sbi_call *c)
+{
+	uint64_t hartid = c->a[0];
+	switch (c->fid) {
+	case SBI_HSM_HART_START:
+		return sbi_err(hartid == 0 ? SBI_ERR_ALREADY_AVAILABLE : SBI_ERR_INVALID_PARAM);
+	case SBI_HSM_HART_STOP:
+		guest_stop(v, "the guest stopped its only hart (SBI HSM hart_stop)");
+	case SBI_HSM_HART_GET_STATUS:
+		if (hartid != 0)
+			return sbi_err(SBI_ERR_INVALID_PARAM);
+		return sbi_ok(SBI_HSM_STATE_STARTED);
+	case SBI_HSM_HART_SUSPEND:
+		/* Only the retentive default suspend: it is a WFI. */
+		if (!suspend_type_valid(c->a[0]))
+			return sbi_err(SBI_ERR_INVALID_PARAM);
+		if (c->a[0] != SBI_HSM_SUSPEND_RETENTIVE)
+			return sbi_err(SBI_ERR_NOT_SUPPORTED);
+		vcpu_wait_for_interrupt(v);
+		return sbi_ok(0);
+	default:
+		return sbi_err(SBI_ERR_NOT_SUPPORTED);
+	}
+}

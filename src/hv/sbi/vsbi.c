@@ -1,0 +1,95 @@
+#include "hv/sbi/vsbi.h"
+
+#include "encoding.h"
+
+#define REG_A0 10
+#define REG_A1 11
+#define REG_A6 16
+#define REG_A7 17
+
+bool vsbi_probe(uint64_t eid)
+{
+	switch (eid) {
+	case SBI_EXT_LEGACY_SET_TIMER:
+	case SBI_EXT_LEGACY_PUTCHAR:
+	case SBI_EXT_LEGACY_GETCHAR:
+	case SBI_EXT_LEGACY_CLEAR_IPI:
+	case SBI_EXT_LEGACY_SEND_IPI:
+	case SBI_EXT_LEGACY_SHUTDOWN:
+	case SBI_EXT_BASE:
+	case SBI_EXT_TIME:
+	case SBI_EXT_IPI:
+	case SBI_EXT_RFENCE:
+	case SBI_EXT_HSM:
+	case SBI_EXT_SRST:
+	case SBI_EXT_DBCN:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* One vCPU per guest for now: its id is 0. */
+bool vsbi_hart_mask(const struct vcpu *v, uint64_t hart_mask, uint64_t base,
+		    uint64_t *mask)
+{
+	(void)v;
+	if (base == UL(-1)) {
+		*mask = 1;
+		return true;
+	}
+	if (base != 0 || hart_mask & ~UL(1))
+		return false;
+	*mask = hart_mask;
+	return true;
+}
+
+static bool is_legacy(uint64_t eid)
+{
+	return eid <= SBI_EXT_LEGACY_SHUTDOWN;
+}
+
+void vsbi_handle(struct vcpu *v)
+{
+	struct sbi_call c = { .eid = v->x[REG_A7], .fid = v->x[REG_A6] };
+	for (unsigned i = 0; i < 6; i++)
+		c.a[i] = v->x[REG_A0 + i];
+	struct sbi_result r;
+	bool restarted = false;
+
+	v->vh.pc += 4;
+	if (is_legacy(c.eid)) {
+		v->x[REG_A0] = vsbi_legacy(v, &c);
+		return;
+	}
+	switch (c.eid) {
+	case SBI_EXT_BASE:
+		r = vsbi_base(v, &c);
+		break;
+	case SBI_EXT_TIME:
+		r = vsbi_time(v, &c);
+		break;
+	case SBI_EXT_IPI:
+		r = vsbi_ipi(v, &c);
+		break;
+	case SBI_EXT_RFENCE:
+		r = vsbi_rfence(v, &c);
+		break;
+	case SBI_EXT_HSM:
+		r = vsbi_hsm(v, &c);
+		break;
+	case SBI_EXT_SRST:
+		r = vsbi_srst(v, &c, &restarted);
+		break;
+	case SBI_EXT_DBCN:
+		r = vsbi_dbcn(v, &c);
+		break;
+	default:
+		r = sbi_err(SBI_ERR_NOT_SUPPORTED);
+		break;
+	}
+	if (restarted)
+		return;
+	v->x[REG_A0] = (uint64_t)r.error;
+	v->x[REG_A1] = r.value;
+}
