@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The one place that builds the QEMU command line for this project.
+#
+#   scripts/qemu.sh --firmware stub|opensbi --hv build/hv.elf --guest build/guests/hello.bin
+#       the hypervisor as the S-mode payload, the guest (raw binary) as -initrd
+#   scripts/qemu.sh --firmware stub|opensbi --guest build/guests/hello.elf
+#       (or --native) the guest alone, natively in S-mode, on the CPU profile
+#       the hypervisor gives its guests (no H, no Sstc)
+#
+# Options:
+#   --timeout SEC   kill QEMU after SEC seconds (exit status 124)
+#   --log FILE      console to FILE instead of the terminal, stdin closed
+#   --dry-run       print the command, do not run it
+#   -- ARGS...      extra QEMU arguments, appended as they are
+# Environment: QEMU, BUILD (default build), OPENSBI_FW, MEM (default 512M).
+# The command is printed on stderr before it runs.
+set -euo pipefail
+
+QEMU=${QEMU:-qemu-system-riscv64}
+BUILD=${BUILD:-build}
+OPENSBI_FW=${OPENSBI_FW:-/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf}
+MEM=${MEM:-512M}
+
+firmware=stub hv="" guest="" native=0 timeout="" log="" dry=0 extra=()
+
+usage() {
+	sed -n '2,17s/^# \{0,1\}//p' "$0" >&2
+	exit "${1:-2}"
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--firmware) firmware=${2:?}; shift 2 ;;
+	--hv) hv=${2:?}; shift 2 ;;
+	--guest) guest=${2:?}; shift 2 ;;
+	--native) native=1; shift ;;
+	--timeout) timeout=${2:?}; shift 2 ;;
+	--log) log=${2:?}; shift 2 ;;
+	--dry-run) dry=1; shift ;;
+	--) shift; extra=("$@"); break ;;
+	-h | --help) usage 0 ;;
+	*) echo "qemu.sh: unknown option $1" >&2; usage ;;
+	esac
+done
+
+case "$firmware" in
+stub) bios="$BUILD/mstub.elf" ;;
+opensbi) bios="$OPENSBI_FW" ;;
+*) echo "qemu.sh: --firmware must be stub or opensbi" >&2; exit 2 ;;
+esac
+[ -n "$guest" ] || { echo "qemu.sh: --guest is required" >&2; usage; }
+if [ "$native" = 1 ] && [ -n "$hv" ]; then
+	echo "qemu.sh: --native and --hv exclude each other" >&2
+	exit 2
+fi
+for f in "$bios" "$guest" ${hv:+"$hv"}; do
+	[ -f "$f" ] || { echo "qemu.sh: missing $f" >&2; exit 2; }
+done
+
+cmd=("$QEMU" -machine virt -smp 1 -m "$MEM" -nographic -monitor none
+	-serial stdio -no-reboot -bios "$bios")
+if [ -n "$hv" ]; then
+	# The hypervisor loads the -initrd image at guest-physical 0x80200000.
+	cmd+=(-cpu rv64 -kernel "$hv" -initrd "$guest")
+else
+	cmd+=(-cpu "rv64,h=false,sstc=false" -kernel "$guest")
+fi
+cmd+=("${extra[@]}")
+if [ -n "$timeout" ]; then
+	cmd=(timeout --kill-after=5 "$timeout" "${cmd[@]}")
+fi
+
+echo "qemu.sh: ${cmd[*]}" >&2
+[ "$dry" = 0 ] || exit 0
+if [ -n "$log" ]; then
+	mkdir -p "$(dirname "$log")"
+	echo "qemu.sh: ${cmd[*]}" >"$log"
+	exec "${cmd[@]}" </dev/null >>"$log" 2>&1
+fi
+exec "${cmd[@]}"

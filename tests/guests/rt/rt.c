@@ -1,0 +1,114 @@
+/* Test-guest runtime: see rt.h. RT_GUEST_NAME comes from the build. */
+#include "rt.h"
+
+#include <stdarg.h>
+
+#include "lib/printf.h"
+#include "lib/sbi.h"
+
+#ifndef RT_GUEST_NAME
+#error "build with -DRT_GUEST_NAME='\"name\"'"
+#endif
+
+const char rt_guest_name[] = RT_GUEST_NAME;
+unsigned long rt_hartid;
+
+static unsigned passed, failed;
+
+bool rt_catch_mode(void (*fn)(void), struct rt_trap *out, bool user);
+__attribute__((noreturn)) void rt_start(unsigned long hartid);
+__attribute__((noreturn)) void rt_unexpected_trap(uint64_t scause, uint64_t sepc,
+						  uint64_t stval);
+
+/* Console output is buffered per line so DBCN sends whole lines. */
+struct line {
+	char buf[128];
+	unsigned long len;
+};
+
+static void line_flush(struct line *l)
+{
+	sbi_console_write(l->buf, l->len);
+	l->len = 0;
+}
+
+static void line_putc(char c, void *ctx)
+{
+	struct line *l = ctx;
+	l->buf[l->len++] = c;
+	if (c == '\n' || l->len == sizeof(l->buf))
+		line_flush(l);
+}
+
+void rt_printf(const char *fmt, ...)
+{
+	struct line l = { .len = 0 };
+	va_list ap;
+	va_start(ap, fmt);
+	fmt_vprintf(line_putc, &l, fmt, ap);
+	va_end(ap);
+	line_flush(&l);
+}
+
+bool rt_check(bool ok, const char *expr, const char *file, int line)
+{
+	if (ok) {
+		passed++;
+	} else {
+		failed++;
+		rt_printf("%s: FAIL %s:%d: %s\n", rt_guest_name, file, line, expr);
+	}
+	return ok;
+}
+
+bool rt_check_eq(uint64_t a, uint64_t b, const char *ea, const char *eb,
+		 const char *file, int line)
+{
+	if (a == b) {
+		passed++;
+		return true;
+	}
+	failed++;
+	rt_printf("%s: FAIL %s:%d: %s == %s (0x%lx != 0x%lx)\n", rt_guest_name,
+		  file, line, ea, eb, a, b);
+	return false;
+}
+
+bool rt_catch(void (*fn)(void), struct rt_trap *out)
+{
+	return rt_catch_mode(fn, out, false);
+}
+
+bool rt_user(void (*fn)(void), struct rt_trap *out)
+{
+	/* sret goes to U-mode with S interrupts off once back in S. */
+	csr_clear(CSR_SSTATUS, SSTATUS_SPP | SSTATUS_SPIE);
+	return rt_catch_mode(fn, out, true);
+}
+
+void rt_finish(void)
+{
+	rt_printf("%s: %u passed, %u failed\n", rt_guest_name, passed, failed);
+	sbi_shutdown(failed == 0 && passed > 0 ? SBI_SRST_REASON_NONE :
+						 SBI_SRST_REASON_SYSFAIL);
+}
+
+void rt_unexpected_trap(uint64_t scause, uint64_t sepc, uint64_t stval)
+{
+	failed++;
+	rt_printf("%s: FAIL unexpected trap: scause=0x%lx sepc=0x%lx stval=0x%lx\n",
+		  rt_guest_name, scause, sepc, stval);
+	rt_finish();
+}
+
+void rt_start(unsigned long hartid)
+{
+	rt_hartid = hartid;
+	sbi_console_init(0);
+	int rc = main();
+	if (rc != 0) {
+		failed++;
+		rt_printf("%s: FAIL main returned %d\n", rt_guest_name, rc);
+	}
+	rt_finish();
+}
