@@ -1,6 +1,8 @@
 /*
  * Virtual CSR emulation. vcsr_emulate() takes the instruction apart and
- * checks the access; vcsr_read()/vcsr_write() apply the per-CSR rules of
+ * checks the access; a counter read goes to the real counter through the
+ * shell's hw_counter_read(); vcsr_read()/vcsr_write() (through
+ * vcsr_read_write() for an access that writes) apply the per-CSR rules of
  * the privileged spec (WARL legalisation). Where QEMU 7.2, which we
  * differential-test against, picks among behaviours the spec allows, we
  * pick the same; the few places where we differ say why.
@@ -30,9 +32,42 @@ static bool vcsr_known(unsigned csr)
 	case CSR_SENVCFG:
 		return true;
 	default:
-		/* Counters (cycle/time/instret) are not virtualised here. */
+		/* The counters are apart: they are not stored in the hart. */
 		return false;
 	}
+}
+
+/*@ assigns \nothing;
+    ensures \result != 0 <==> CsrCounter(csr);
+*/
+static bool vcsr_counter(unsigned csr)
+{
+	return csr == CSR_CYCLE || csr == CSR_TIME || csr == CSR_INSTRET;
+}
+
+/*@ requires counter: CsrCounter(csr);
+    requires valid: \valid_read(h);
+    assigns \nothing;
+    ensures allowed: \result != 0 <==> CounterAllowed(*h, csr);
+*/
+static bool vcsr_counter_allowed(const struct vhart *h, unsigned csr)
+{
+	uint64_t bit;
+
+	if (h->priv == PRV_S)
+		return true;
+	switch (csr) {
+	case CSR_CYCLE:
+		bit = COUNTEREN_CY;
+		break;
+	case CSR_TIME:
+		bit = COUNTEREN_TM;
+		break;
+	default:
+		bit = COUNTEREN_IR;
+		break;
+	}
+	return (h->scounteren & bit) != 0;
 }
 
 /*@ requires known: CsrKnown(csr);
@@ -147,20 +182,53 @@ static uint64_t vcsr_new_value(unsigned funct3, uint64_t old, uint64_t operand)
 
 /*@ requires valid: \valid(h);
     requires inv: VhartValid(*h);
+    requires known: CsrKnown(INSN_CSR(insn));
+    requires writes: CsrInsnWrites(insn);
     assigns *h;
+    ensures inv: VhartValid(*h);
+    ensures value: \result == CsrInsnRdValue(\old(*h), insn);
+    ensures next: CsrInsnWritten(\old(*h), *h, insn, rs1_value);
+*/
+static uint64_t vcsr_read_write(struct vhart *h, uint32_t insn, uint64_t rs1_value)
+{
+	/* Plain locals, not a struct, so that WP sees the instruction bits.
+	 * csrrw/csrrwi with rd = x0 do not read. */
+	const unsigned csr = INSN_CSR(insn);
+	const unsigned funct3 = INSN_FUNCT3(insn);
+	const unsigned rs1 = INSN_RS1(insn);
+	const bool replaces = funct3 == FUNCT3_CSRRW || funct3 == FUNCT3_CSRRWI;
+	const uint64_t operand = funct3 >= FUNCT3_CSRRWI ? (uint64_t)rs1 : rs1_value;
+	uint64_t old = 0;
+
+	if (!replaces || INSN_RD(insn) != 0U)
+		old = vcsr_read(h, csr);
+	vcsr_write(h, csr, vcsr_new_value(funct3, old, operand));
+	return old;
+}
+
+/*@ requires valid: \valid(h);
+    requires inv: VhartValid(*h);
+    assigns *h, hw_counters[0 .. 2];
     ensures inv: VhartValid(*h);
     ensures rd: \result.rd == INSN_RD(insn);
     behavior illegal:
-      assumes !CsrAccessLegal(h->priv, insn);
+      assumes !CsrAccessLegal(*h, insn);
       assigns \nothing;
       ensures status: \result.status == VCSR_ILLEGAL;
+    behavior counter:
+      assumes CsrAccessLegal(*h, insn) && CsrCounter(INSN_CSR(insn));
+      assigns hw_counters[0 .. 2];
+      ensures status: \result.status == VCSR_OK;
+      ensures value: \result.rd_value == hw_counters[INSN_CSR(insn) - CSR_CYCLE];
     behavior read_only:
-      assumes CsrAccessLegal(h->priv, insn) && !CsrInsnWrites(insn);
+      assumes CsrAccessLegal(*h, insn) && !CsrCounter(INSN_CSR(insn)) &&
+              !CsrInsnWrites(insn);
       assigns \nothing;
       ensures status: \result.status == VCSR_OK;
       ensures value: \result.rd_value == CsrInsnRdValue(*h, insn);
     behavior read_write:
-      assumes CsrAccessLegal(h->priv, insn) && CsrInsnWrites(insn);
+      assumes CsrAccessLegal(*h, insn) && !CsrCounter(INSN_CSR(insn)) &&
+              CsrInsnWrites(insn);
       ensures status: \result.status == VCSR_OK;
       ensures value: \result.rd_value == CsrInsnRdValue(\old(*h), insn);
       ensures next: CsrInsnWritten(\old(*h), *h, insn, rs1_value);
@@ -169,36 +237,39 @@ static uint64_t vcsr_new_value(unsigned funct3, uint64_t old, uint64_t operand)
 */
 struct vcsr_result vcsr_emulate(struct vhart *h, uint32_t insn, uint64_t rs1_value)
 {
-	/* Decode: the fields, then whether the instruction reads and writes
-	 * the CSR (csrrw/csrrwi with rd = x0 do not read; csrrs/csrrc with
-	 * rs1 = x0 and csrrsi/csrrci with uimm = 0 do not write). Plain
-	 * locals, not a struct, so that WP sees them as the instruction bits. */
+	/* Decode just enough to check the access (csrrs/csrrc with rs1 = x0
+	 * and csrrsi/csrrci with uimm = 0 do not write); plain locals, not a
+	 * struct, so that WP sees the instruction bits. */
 	const unsigned csr = INSN_CSR(insn);
 	const unsigned funct3 = INSN_FUNCT3(insn);
-	const unsigned rs1 = INSN_RS1(insn);
 	const bool is_csr = INSN_OPCODE(insn) == OPCODE_SYSTEM &&
 			    (funct3 == FUNCT3_CSRRW || funct3 == FUNCT3_CSRRS ||
 			     funct3 == FUNCT3_CSRRC || funct3 == FUNCT3_CSRRWI ||
 			     funct3 == FUNCT3_CSRRSI || funct3 == FUNCT3_CSRRCI);
-	const bool replaces = funct3 == FUNCT3_CSRRW || funct3 == FUNCT3_CSRRWI;
-	const bool reads = !replaces || INSN_RD(insn) != 0U;
-	const bool writes = replaces || rs1 != 0U;
-	const uint64_t operand = funct3 >= FUNCT3_CSRRWI ? (uint64_t)rs1 : rs1_value;
+	const bool writes = funct3 == FUNCT3_CSRRW || funct3 == FUNCT3_CSRRWI ||
+			    INSN_RS1(insn) != 0U;
 	struct vcsr_result res = { VCSR_ILLEGAL, INSN_RD(insn), 0 };
-	uint64_t old = 0;
 
-	/* Check the access: a known CSR, privilege, read-only. */
-	if (!is_csr || !vcsr_known(csr) || CSR_ADDR_PRIV(csr) > h->priv ||
+	/* Check the access: a Zicsr instruction; a counter is read-only and
+	 * read straight from the real one, if this privilege may; a known
+	 * CSR needs the privilege and, if read-only, no write. */
+	if (!is_csr)
+		return res;
+	if (vcsr_counter(csr)) {
+		if (writes || !vcsr_counter_allowed(h, csr))
+			return res;
+		res.status = VCSR_OK;
+		res.rd_value = hw_counter_read(csr);
+		return res;
+	}
+	if (!vcsr_known(csr) || CSR_ADDR_PRIV(csr) > h->priv ||
 	    (writes && CSR_ADDR_READONLY(csr)))
 		return res;
-
-	/* Apply it. */
-	if (reads)
-		old = vcsr_read(h, csr);
-	if (writes)
-		vcsr_write(h, csr, vcsr_new_value(funct3, old, operand));
 	res.status = VCSR_OK;
-	res.rd_value = old;
+	if (writes)
+		res.rd_value = vcsr_read_write(h, insn, rs1_value);
+	else
+		res.rd_value = vcsr_read(h, csr);
 	return res;
 }
 

@@ -43,10 +43,23 @@ struct vcsr_result {
 #endif
 
 /*
+ * The real counter cycle, time or instret (csr is CSR_CYCLE, CSR_TIME or
+ * CSR_INSTRET): implemented by the shell (rdcycle/rdtime/rdinstret), by a
+ * fake in the unit tests. The value is whatever the real hart's counter
+ * holds at the moment of the read; the ghost hw_counters models it.
+ */
+/*@ requires counter: CsrCounter(csr);
+    assigns hw_counters[0 .. 2];
+    ensures value: \result == hw_counters[csr - CSR_CYCLE];
+*/
+uint64_t hw_counter_read(unsigned csr);
+
+/*
  * Emulate one trapped CSR instruction. rs1_value is the current x[rs1]
  * (ignored by the immediate forms, which take uimm from the rs1 field).
  * On VCSR_ILLEGAL nothing in *h changed; the caller then delivers an
- * illegal-instruction trap with stval = insn.
+ * illegal-instruction trap with stval = insn. A legal read of cycle, time
+ * or instret returns hw_counter_read(csr) and changes nothing in *h.
  */
 struct vcsr_result vcsr_emulate(struct vhart *h, uint32_t insn, uint64_t rs1_value);
 

@@ -13,17 +13,6 @@
 
 #ifdef __FRAMAC__
 #include "vtrap.acsl"
-/*
- * The interrupt to take before the guest's next instruction: the scause
- * value (CAUSE_INTERRUPT | code) of the highest-priority S-level interrupt
- * that is pending, enabled in sie, and globally enabled (vU, or vS with
- * sstatus.SIE), or 0 when there is none.
- */
-uint64_t vtrap_pending_interrupt(const struct vhart *h);
-
-/* Whether a WFI completes now: some interrupt pending and enabled in sie. */
-bool vtrap_wfi_wakes(const struct vhart *h);
-
 #endif
 
 /*

@@ -165,10 +165,19 @@
 #define PTE_G BIT(5)
 #define PTE_A BIT(6)
 #define PTE_D BIT(7)
+#define PTE_RSW (UL(3) << 8)
 #define PTE_PPN_SHIFT 10
+#define PTE_PPN_BITS  44
+#define PTE_PPN_MASK  ((UL(1) << PTE_PPN_BITS) - 1) /* after >> PTE_PPN_SHIFT */
+#define PTE_RESERVED  (UL(0x7f) << 54) /* bits 60:54 */
+#define PTE_PBMT      (UL(3) << 61)    /* Svpbmt */
+#define PTE_N         BIT(63)          /* Svnapot */
+#define PTE_HIGH      (PTE_RESERVED | PTE_PBMT | PTE_N) /* bits 63:54 */
+#define PTE_SIZE 8
 #define SV39_LEVELS 3
 #define SV39_VPN_BITS 9
 #define SV39_PTES_PER_TABLE 512
+#define SV39_VA_BITS 39
 
 /* PMP configuration. */
 #define PMP_R     UL(0x01)

@@ -14,6 +14,19 @@
 #include "encoding.h"
 #include "core/vcsr.h"
 #include "core/vhart.h"
+#include "core/vreal.h"
+
+/* The shell's real counters, faked: each reads 0x1000 + its number. */
+#define FAKE_COUNTER(csr) (0x1000UL + (csr))
+
+static unsigned long counter_reads;
+
+uint64_t hw_counter_read(unsigned csr)
+{
+	assert_true(csr == CSR_CYCLE || csr == CSR_TIME || csr == CSR_INSTRET);
+	counter_reads++;
+	return FAKE_COUNTER(csr);
+}
 
 static uint32_t csr_insn(unsigned funct3, unsigned rd, unsigned rs1, unsigned csr)
 {
@@ -378,14 +391,146 @@ static void test_write_to_readonly_csr_is_illegal(void **state)
 	assert_illegal(&h, csr_insn(FUNCT3_CSRRSI, 10, 1, CSR_TIME), 0);
 }
 
-static void test_counters_are_illegal(void **state)
+static void test_cycle_read_in_vs_is_legal(void **state)
+{
+	struct vhart h = fresh(), before = h;
+
+	(void)state;
+	assert_int_equal(read_csr(&h, CSR_CYCLE), FAKE_COUNTER(CSR_CYCLE));
+	assert_memory_equal(&before, &h, sizeof(h));
+}
+
+static void test_time_read_in_vs_is_legal(void **state)
 {
 	struct vhart h = fresh();
 
 	(void)state;
-	assert_illegal(&h, csr_insn(FUNCT3_CSRRS, 10, 0, CSR_CYCLE), 0);
+	assert_int_equal(read_csr(&h, CSR_TIME), FAKE_COUNTER(CSR_TIME));
+}
+
+static void test_instret_read_in_vs_is_legal(void **state)
+{
+	struct vhart h = fresh();
+
+	(void)state;
+	assert_int_equal(read_csr(&h, CSR_INSTRET), FAKE_COUNTER(CSR_INSTRET));
+}
+
+static void test_counter_read_in_vs_ignores_scounteren(void **state)
+{
+	struct vhart h = fresh();
+
+	(void)state;
+	h.scounteren = 0;
+	assert_int_equal(read_csr(&h, CSR_TIME), FAKE_COUNTER(CSR_TIME));
+}
+
+static void test_cycle_read_in_vu_needs_scounteren_cy(void **state)
+{
+	struct vhart h = fresh();
+	uint32_t rdcycle = csr_insn(FUNCT3_CSRRS, 10, 0, CSR_CYCLE);
+
+	(void)state;
+	h.priv = PRV_U;
+	h.scounteren = ~COUNTEREN_CY;
+	assert_illegal(&h, rdcycle, 0);
+	h.scounteren = COUNTEREN_CY;
+	assert_int_equal(read_csr(&h, CSR_CYCLE), FAKE_COUNTER(CSR_CYCLE));
+}
+
+static void test_time_read_in_vu_needs_scounteren_tm(void **state)
+{
+	struct vhart h = fresh();
+	uint32_t rdtime = csr_insn(FUNCT3_CSRRS, 10, 0, CSR_TIME);
+
+	(void)state;
+	h.priv = PRV_U;
+	h.scounteren = ~COUNTEREN_TM;
+	assert_illegal(&h, rdtime, 0);
+	h.scounteren = COUNTEREN_TM;
+	assert_int_equal(read_csr(&h, CSR_TIME), FAKE_COUNTER(CSR_TIME));
+}
+
+static void test_instret_read_in_vu_needs_scounteren_ir(void **state)
+{
+	struct vhart h = fresh();
+	uint32_t rdinstret = csr_insn(FUNCT3_CSRRS, 10, 0, CSR_INSTRET);
+
+	(void)state;
+	h.priv = PRV_U;
+	h.scounteren = ~COUNTEREN_IR;
+	assert_illegal(&h, rdinstret, 0);
+	h.scounteren = COUNTEREN_IR;
+	assert_int_equal(read_csr(&h, CSR_INSTRET), FAKE_COUNTER(CSR_INSTRET));
+}
+
+static void test_csrw_time_is_illegal(void **state)
+{
+	struct vhart h = fresh();
+
+	(void)state;
+	assert_illegal(&h, csr_insn(FUNCT3_CSRRW, 0, 5, CSR_TIME), 0);
+	assert_illegal(&h, csr_insn(FUNCT3_CSRRW, 10, 0, CSR_TIME), 0);
+	assert_illegal(&h, csr_insn(FUNCT3_CSRRWI, 0, 0, CSR_TIME), 0);
+	h.priv = PRV_U;
+	h.scounteren = ~0UL;
+	assert_illegal(&h, csr_insn(FUNCT3_CSRRW, 0, 5, CSR_TIME), 0);
+}
+
+static void test_counter_set_clear_with_operand_is_illegal(void **state)
+{
+	static const unsigned csrs[] = { CSR_CYCLE, CSR_TIME, CSR_INSTRET };
+	struct vhart h = fresh();
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		assert_illegal(&h, csr_insn(FUNCT3_CSRRS, 10, 5, csrs[i]), 0);
+		assert_illegal(&h, csr_insn(FUNCT3_CSRRC, 10, 5, csrs[i]), 0);
+		assert_illegal(&h, csr_insn(FUNCT3_CSRRSI, 10, 1, csrs[i]), 0);
+		assert_illegal(&h, csr_insn(FUNCT3_CSRRCI, 10, 31, csrs[i]), 0);
+	}
+}
+
+static void test_counter_set_clear_without_operand_reads(void **state)
+{
+	struct vhart h = fresh();
+	struct vcsr_result r;
+
+	(void)state;
+	r = vcsr_emulate(&h, csr_insn(FUNCT3_CSRRC, 11, 0, CSR_INSTRET), ~0UL);
+	assert_int_equal(r.status, VCSR_OK);
+	assert_int_equal(r.rd, 11);
+	assert_int_equal(r.rd_value, FAKE_COUNTER(CSR_INSTRET));
+	r = vcsr_emulate(&h, csr_insn(FUNCT3_CSRRSI, 12, 0, CSR_CYCLE), ~0UL);
+	assert_int_equal(r.rd_value, FAKE_COUNTER(CSR_CYCLE));
+	r = vcsr_emulate(&h, csr_insn(FUNCT3_CSRRCI, 13, 0, CSR_TIME), ~0UL);
+	assert_int_equal(r.rd_value, FAKE_COUNTER(CSR_TIME));
+}
+
+static void test_illegal_counter_access_does_not_read_counter(void **state)
+{
+	struct vhart h = fresh();
+	unsigned long reads = counter_reads;
+
+	(void)state;
+	assert_illegal(&h, csr_insn(FUNCT3_CSRRW, 10, 5, CSR_CYCLE), 0);
+	h.priv = PRV_U;
 	assert_illegal(&h, csr_insn(FUNCT3_CSRRS, 10, 0, CSR_TIME), 0);
-	assert_illegal(&h, csr_insn(FUNCT3_CSRRS, 10, 0, CSR_INSTRET), 0);
+	assert_int_equal(counter_reads, reads);
+}
+
+static void test_hpm_counters_are_illegal(void **state)
+{
+	/* hpmcounter3, hpmcounter31: not implemented, whatever scounteren says */
+	struct vhart h = fresh();
+
+	(void)state;
+	h.scounteren = ~0UL;
+	assert_illegal(&h, csr_insn(FUNCT3_CSRRS, 10, 0, 0xc03), 0);
+	assert_illegal(&h, csr_insn(FUNCT3_CSRRS, 10, 0, 0xc1f), 0);
+	h.priv = PRV_U;
+	assert_illegal(&h, csr_insn(FUNCT3_CSRRS, 10, 0, 0xc03), 0);
 }
 
 static void test_m_level_csrs_are_illegal(void **state)
@@ -474,6 +619,11 @@ static void test_vu_access_to_every_s_csr_is_illegal(void **state)
 #define REF_SIE_W      0x0000000000000222UL /* SSIE STIE SEIE */
 #define REF_SENVCFG_W  0x00000000000000f1UL /* FIOM CBIE CBCFE CBZE */
 
+static int ref_counter(unsigned csr)
+{
+	return csr == 0xc00 || csr == 0xc01 || csr == 0xc02;
+}
+
 static int ref_known(unsigned csr)
 {
 	switch (csr) {
@@ -530,6 +680,14 @@ static struct vcsr_result ref_emulate(struct vhart *h, uint32_t insn, uint64_t x
 
 	if ((insn & 0x7f) != 0x73 || funct3 == 0 || funct3 == 4)
 		return r;
+	if (ref_counter(csr)) {
+		/* Read-only; vU needs scounteren bit (csr - 0xc00). */
+		if (write || (h->priv == PRV_U && !((h->scounteren >> (csr - 0xc00)) & 1)))
+			return r;
+		r.status = VCSR_OK;
+		r.rd_value = 0x1000 + csr;
+		return r;
+	}
 	if (!ref_known(csr) || h->priv < ((csr >> 8) & 3) || (write && (csr >> 10) == 3))
 		return r;
 	old = ref_read(h, csr);
@@ -539,6 +697,30 @@ static struct vcsr_result ref_emulate(struct vhart *h, uint32_t insn, uint64_t x
 	r.status = VCSR_OK;
 	r.rd_value = ((funct3 & 3) == 1 && rd == 0) ? 0 : old;
 	return r;
+}
+
+/* The real state derived for the guest, checked against the spec with
+ * this file's own masks: sstatus SPP, SPIE, SIE, SUM = 0, MXR and FS the
+ * guest's, the rest current's; scounteren lets real U-mode read exactly
+ * the counters the virtual hart may read. */
+#define REF_DERIVED 0x00000000000c6122UL /* SIE SPIE SPP FS SUM MXR */
+#define REF_GUEST   0x0000000000086000UL /* FS MXR */
+
+static void assert_real_state(const struct vhart *h, uint64_t current)
+{
+	uint64_t s = vreal_sstatus(h, current), c = vreal_scounteren(h);
+	unsigned i;
+
+	assert_int_equal(s & ~REF_DERIVED, current & ~REF_DERIVED);
+	assert_int_equal(s & REF_DERIVED, h->sstatus & REF_GUEST);
+	assert_int_equal(c & ~7UL, 0);
+	for (i = 0; i < 3; i++) {
+		struct vhart copy = *h;
+		int legal = vcsr_emulate(&copy, csr_insn(FUNCT3_CSRRS, 10, 0, 0xc00 + i), 0)
+				    .status == VCSR_OK;
+
+		assert_int_equal((c >> i) & 1, legal);
+	}
 }
 
 /* The WARL invariant, checked independently of the proof. */
@@ -629,6 +811,7 @@ static void test_random_sequences_match_reference(void **state)
 			assert_int_equal(got.rd_value, want.rd_value);
 		assert_memory_equal(&h, &ref, sizeof(h));
 		assert_valid(&h);
+		assert_real_state(&h, rnd_value());
 		legal += got.status == VCSR_OK;
 	}
 	print_message("%ld of %ld random instructions were legal\n", legal, step);
@@ -667,7 +850,18 @@ int main(void)
 		cmocka_unit_test(test_csrrsi_csrrci_zero_uimm_do_not_write),
 		cmocka_unit_test(test_csrrw_x0_does_not_read),
 		cmocka_unit_test(test_write_to_readonly_csr_is_illegal),
-		cmocka_unit_test(test_counters_are_illegal),
+		cmocka_unit_test(test_cycle_read_in_vs_is_legal),
+		cmocka_unit_test(test_time_read_in_vs_is_legal),
+		cmocka_unit_test(test_instret_read_in_vs_is_legal),
+		cmocka_unit_test(test_counter_read_in_vs_ignores_scounteren),
+		cmocka_unit_test(test_cycle_read_in_vu_needs_scounteren_cy),
+		cmocka_unit_test(test_time_read_in_vu_needs_scounteren_tm),
+		cmocka_unit_test(test_instret_read_in_vu_needs_scounteren_ir),
+		cmocka_unit_test(test_csrw_time_is_illegal),
+		cmocka_unit_test(test_counter_set_clear_with_operand_is_illegal),
+		cmocka_unit_test(test_counter_set_clear_without_operand_reads),
+		cmocka_unit_test(test_illegal_counter_access_does_not_read_counter),
+		cmocka_unit_test(test_hpm_counters_are_illegal),
 		cmocka_unit_test(test_m_level_csrs_are_illegal),
 		cmocka_unit_test(test_hypervisor_csrs_are_illegal),
 		cmocka_unit_test(test_unknown_s_csrs_are_illegal),
