@@ -449,6 +449,10 @@ void mstub_init(unsigned long hartid, unsigned long dtb)
 	csr_write(CSR_MEDELEG, MEDELEG_ALL);
 	csr_write(CSR_MIDELEG, MIP_SSIP | MIP_STIP | MIP_SEIP);
 	csr_write(CSR_MCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
+	/* S-mode starts with its user mode allowed to read the counters, as
+	 * OpenSBI leaves it: Linux never writes scounteren and its vDSO
+	 * reads time directly. */
+	csr_write(CSR_SCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
 	/* Timer through SBI, not Sstc: S-mode must not own stimecmp. */
 	csr_clear(CSR_MENVCFG, MENVCFG_STCE);
 	csr_write(CSR_MIE, 0);
