@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "encoding.h"
+#include "hv/cmdline.h"
 #include "hv/console.h"
 #include "hv/csr.h"
 #include "hv/guest.h"
@@ -13,16 +14,21 @@
 #include "hv/mm.h"
 #include "hv/platform.h"
 #include "hv/trap.h"
+#include "lib/printf.h"
 
 #define MIB (UL(1) << 20)
 #define HV_POOL_SIZE (16 * MIB)
 #define GUEST_RAM_DEFAULT (128 * MIB)
+/* A guest given no bootargs talks to the SBI console, which needs no
+ * device (Linux: hvc0). */
+#define GUEST_BOOTARGS_DEFAULT "console=hvc0 earlycon=sbi"
 
 extern char __image_start[], __image_end[], __stack_top[];
 
 void hv_main(uint64_t hartid, uint64_t dtb_pa);
 
 static struct guest guest;
+static char guest_bootargs[512];
 
 static void print_range(const char *what, struct mem_range r)
 {
@@ -40,9 +46,23 @@ void hv_main(uint64_t hartid, uint64_t dtb_pa)
 	if (err)
 		hv_panic("host device tree at %lx unusable (libfdt error %d)", dtb_pa, err);
 
+	struct hv_options opt = { .guest_mem = GUEST_RAM_DEFAULT };
+	const char *bad = cmdline_parse(plat.bootargs, &opt, guest_bootargs,
+					sizeof(guest_bootargs));
+	if (bad)
+		hv_panic("command line: %s", bad);
+	if (!guest_bootargs[0])
+		fmt_snprintf(guest_bootargs, sizeof(guest_bootargs), "%s", GUEST_BOOTARGS_DEFAULT);
+	struct mem_range guest_initrd = { opt.initrd_addr, opt.initrd_addr + opt.initrd_size };
+	if (opt.initrd_size && (guest_initrd.end < guest_initrd.start ||
+				guest_initrd.start < plat.ram.start ||
+				guest_initrd.end > plat.ram.end))
+		hv_panic("command line: hv.initrd is not inside RAM");
+
 	struct mem_range firmware = { plat.ram.start, HV_LOAD_ADDR };
 	struct mem_range image = { va_to_pa(__image_start), va_to_pa(__image_end) };
-	struct mem_range busy[] = { firmware, image, plat.dtb, plat.initrd, { 0, 0 } };
+	struct mem_range busy[] = { firmware, image, plat.dtb, plat.initrd, guest_initrd,
+				    { 0, 0 } };
 	size_t nbusy = sizeof(busy) / sizeof(busy[0]);
 	uint64_t pool_start = platform_place(HV_POOL_SIZE, PAGE_SIZE, plat.ram, busy, nbusy);
 	if (!pool_start)
@@ -51,8 +71,15 @@ void hv_main(uint64_t hartid, uint64_t dtb_pa)
 	busy[nbusy - 1] = pool;
 	mm_init(pool.start, pool.end);
 
-	const char *why = guest_create(&guest, GUEST_RAM_DEFAULT, plat.ram, busy, nbusy,
-				       plat.initrd,
+	const struct guest_config cfg = {
+		.ram_size = opt.guest_mem,
+		.image = plat.initrd,
+		.initrd = guest_initrd,
+		.bootargs = guest_bootargs,
+		.host_isa = plat.isa,
+		.timebase_hz = plat.timebase_hz,
+	};
+	const char *why = guest_create(&guest, &cfg, plat.ram, busy, nbusy,
 				       (uint64_t)(uintptr_t)__stack_top);
 
 	hv_printf("hv: memory layout (host physical):\n");
@@ -62,21 +89,22 @@ void hv_main(uint64_t hartid, uint64_t dtb_pa)
 	print_range("page pool", pool);
 	print_range("device tree", plat.dtb);
 	print_range("guest image", plat.initrd);
+	if (opt.initrd_size)
+		print_range("guest initrd", guest_initrd);
 	if (why)
 		hv_panic("cannot start the guest: %s", why);
 	print_range("guest RAM", (struct mem_range){ guest.ram_hpa,
 						     guest.ram_hpa + guest.ram_size });
 	hv_printf("hv: guest RAM appears at guest-physical %lx; hypervisor window at %lx\n",
 		  GUEST_RAM_BASE, HV_WINDOW_BASE);
-	hv_printf("hv: starting guest at %lx\n", guest.vcpu.vh.pc);
+	hv_printf("hv: starting %s guest at %lx, device tree at %lx, bootargs \"%s\"\n",
+		  guest.layout.linux_image ? "Linux" : "raw", guest.layout.entry,
+		  guest.layout.dt, guest_bootargs);
 
-	/* Guests read time without trapping; cycle/instret follow it. */
-	csr_write(scounteren, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
 	/* The guest's timer arrives as the real supervisor timer interrupt,
 	 * taken only while the guest runs (the hypervisor keeps SIE clear). */
 	csr_write(sie, MIP_STIP);
-	csr_write(satp, guest.vcpu.real_satp);
-	sfence_vma_all();
 	vcpu_load_real_state(&guest.vcpu);
+	sfence_vma_all();
 	vcpu_enter(&guest.vcpu);
 }

@@ -81,9 +81,16 @@ int platform_probe(struct platform *p, uint64_t dtb_pa)
 	}
 
 	p->timebase_hz = 0;
+	p->isa = "";
 	int cpus = fdt_path_offset(fdt, "/cpus");
 	if (cpus >= 0)
 		read_cells(fdt, cpus, "timebase-frequency", &p->timebase_hz);
+	int cpu = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "cpu", sizeof("cpu"));
+	if (cpu >= 0) {
+		const char *isa = fdt_getprop(fdt, cpu, "riscv,isa", NULL);
+		if (isa)
+			p->isa = isa;
+	}
 	return 0;
 }
 

@@ -15,6 +15,7 @@ struct platform {
 	struct mem_range dtb;    /* the host DTB itself */
 	struct mem_range initrd; /* /chosen linux,initrd-*; empty if none */
 	uint64_t timebase_hz;
+	const char *isa;         /* riscv,isa of the first hart */
 	const char *bootargs;    /* /chosen bootargs, "" if none */
 };
 

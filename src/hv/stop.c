@@ -59,7 +59,9 @@ void guest_reboot(struct vcpu *v)
 {
 	hv_printf("hv: guest reboot\n");
 	trap_stats_print(v);
-	guest_reset(v->guest);
+	const char *why = guest_reset(v->guest);
+	if (why)
+		guest_stop(v, "cannot restart the guest: %s", why);
 }
 
 void guest_stop(struct vcpu *v, const char *fmt, ...)

@@ -1,6 +1,7 @@
 #include "hv/trap.h"
 
 #include "core/vcsr.h"
+#include "core/vreal.h"
 #include "core/vtrap.h"
 #include "encoding.h"
 #include "hv/console.h"
@@ -8,38 +9,38 @@
 #include "hv/guest.h"
 #include "hv/stop.h"
 #include "hv/sbi/vsbi.h"
+#include "hv/shadow.h"
 #include "hv/timer.h"
+#include "hv/vmem.h"
 
-/* The real sstatus bits that follow the guest's virtual sstatus. */
-#define SSTATUS_GUEST_FS SSTATUS_FS
-
-void vcpu_load_real_state(const struct vcpu *v)
+void vcpu_load_real_state(struct vcpu *v)
 {
-	/* Always return to real U-mode, with the guest's FP state enable. */
-	csr_clear(sstatus, SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SUM | SSTATUS_MXR |
-				   SSTATUS_FS);
-	csr_set(sstatus, v->vh.sstatus & SSTATUS_GUEST_FS);
+	uint64_t want_satp = shadow_satp(v->guest, &v->vh);
+	if (want_satp != v->real_satp) {
+		csr_write(satp, want_satp);
+		v->real_satp = want_satp;
+	}
+	/* Derived by the proved core: real U-mode on sret, the guest's FS and
+	 * MXR, nothing else of the guest's. */
+	uint64_t sstatus_now = csr_read(sstatus);
+	uint64_t want_sstatus = vreal_sstatus(&v->vh, sstatus_now);
+	if (want_sstatus != sstatus_now)
+		csr_write(sstatus, want_sstatus);
+	uint64_t want_counteren = vreal_scounteren(&v->vh);
+	if (want_counteren != v->real_scounteren) {
+		csr_write(scounteren, want_counteren);
+		v->real_scounteren = want_counteren;
+	}
 }
 
-/* Hardware may leave stval 0 for an illegal instruction: then read the
- * instruction from guest memory (satp Bare: pc is guest-physical). */
-static bool fetch_insn(const struct vcpu *v, uint64_t stval, uint32_t *insn)
+/* QEMU puts the instruction bits in stval; hardware may leave 0 there. */
+static bool trapped_insn(struct vcpu *v, uint64_t stval, uint32_t *insn)
 {
 	if (stval) {
 		*insn = (uint32_t)stval;
 		return true;
 	}
-	const uint16_t *p = guest_gpa_to_hva(v->guest, v->vh.pc, 2);
-	if (!p)
-		return false;
-	*insn = p[0];
-	if (INSN_IS_COMPRESSED(*insn))
-		return true;
-	p = guest_gpa_to_hva(v->guest, v->vh.pc + 2, 2);
-	if (!p)
-		return false;
-	*insn |= (uint32_t)p[0] << 16;
-	return true;
+	return vmem_fetch_insn(v, insn);
 }
 
 static void raise_illegal(struct vcpu *v, uint32_t insn)
@@ -70,51 +71,47 @@ static void emulate_csr(struct vcpu *v, uint32_t insn)
 	if (r.rd != 0)
 		v->x[r.rd] = r.rd_value;
 	v->vh.pc += 4;
-	if (v->vh.satp != old_satp && (v->vh.satp >> SATP_MODE_SHIFT) != SATP_MODE_BARE)
-		guest_stop(v, "guest turned on Sv39 translation (satp %lx), which this "
-			      "build does not emulate yet", v->vh.satp);
+	/* Shadows derive from the tables the old satp named. */
+	if (v->vh.satp != old_satp)
+		shadow_flush_all(v->guest);
+}
+
+/* sfence.vma rs1, rs2: drop the shadows of one page, or of every page.
+ * The ASID in rs2 only narrows what the guest asks for, so ignoring it
+ * drops more, never less. */
+static void emulate_sfence_vma(struct vcpu *v, uint32_t insn)
+{
+	if (INSN_RS1(insn) == 0)
+		shadow_flush_all(v->guest);
+	else
+		shadow_flush_va(v->guest, v->x[INSN_RS1(insn)]);
 }
 
 /* Privileged instructions trap from real U-mode as illegal instructions. */
 static void emulate_illegal(struct vcpu *v, uint64_t stval)
 {
 	uint32_t insn;
-	if (!fetch_insn(v, stval, &insn)) {
-		vtrap_enter(&v->vh, CAUSE_FETCH_ACCESS, v->vh.pc);
+	if (!trapped_insn(v, stval, &insn))
 		return;
-	}
 	if (is_csr_insn(insn)) {
 		emulate_csr(v, insn);
 	} else if (insn == INSN_SRET) {
 		if (vtrap_sret(&v->vh) != VCSR_OK)
 			raise_illegal(v, insn);
 	} else if (insn == INSN_WFI || is_sfence_vma(insn)) {
-		/* Both are S-mode only. With satp Bare there is nothing to fence. */
+		/* Both are S-mode only. */
 		if (v->vh.priv != PRV_S) {
 			raise_illegal(v, insn);
 			return;
 		}
 		if (insn == INSN_WFI)
 			vcpu_wait_for_interrupt(v);
+		else
+			emulate_sfence_vma(v, insn);
 		v->vh.pc += 4;
 	} else {
 		raise_illegal(v, insn);
 	}
-}
-
-/* A guest access the shadow table does not map: with satp Bare the address
- * is guest-physical, and outside guest RAM nothing answers, so the guest
- * gets the access fault that hardware gives for missing memory. */
-static void guest_page_fault(struct vcpu *v, uint64_t cause, uint64_t stval)
-{
-	static const uint64_t access_fault[CAUSE_EXCEPTION_COUNT] = {
-		[CAUSE_FETCH_PAGE_FAULT] = CAUSE_FETCH_ACCESS,
-		[CAUSE_LOAD_PAGE_FAULT] = CAUSE_LOAD_ACCESS,
-		[CAUSE_STORE_PAGE_FAULT] = CAUSE_STORE_ACCESS,
-	};
-	if (guest_gpa_to_hva(v->guest, stval, 1))
-		guest_stop(v, "page fault at %lx inside guest RAM", stval);
-	vtrap_enter(&v->vh, access_fault[cause], stval);
 }
 
 static void handle_interrupt(struct vcpu *v, uint64_t irq)
@@ -150,7 +147,7 @@ static void handle_exception(struct vcpu *v, uint64_t cause, uint64_t stval)
 	case CAUSE_FETCH_PAGE_FAULT:
 	case CAUSE_LOAD_PAGE_FAULT:
 	case CAUSE_STORE_PAGE_FAULT:
-		guest_page_fault(v, cause, stval);
+		vmem_page_fault(v, cause, stval);
 		break;
 	case CAUSE_MISALIGNED_FETCH:
 	case CAUSE_FETCH_ACCESS:

@@ -11,7 +11,7 @@ struct vcpu *trap_dispatch(struct vcpu *v);
 /* A trap taken while the hypervisor itself ran: a hypervisor bug. */
 __attribute__((noreturn)) void hv_trap_in_hypervisor(void);
 
-/* Real sstatus for running v's guest, derived from its virtual state. */
-void vcpu_load_real_state(const struct vcpu *v);
+/* Real satp, sstatus and scounteren for running v's guest, derived from its virtual state. */
+void vcpu_load_real_state(struct vcpu *v);
 
 #endif

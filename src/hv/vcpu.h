@@ -25,8 +25,14 @@ struct vcpu {
 	struct vhart vh;     /* vh.pc is the guest pc across a trap */
 	uint64_t hv_sp;      /* top of this vCPU's hypervisor stack */
 	uint64_t real_satp;  /* shadow root in use while the guest runs */
+	uint64_t real_scounteren; /* counters the guest reads without trapping */
 	uint64_t timer_deadline; /* guest's SBI set_timer value, in time ticks */
 	struct guest *guest;
+	/* Detects a shadow fill that keeps faulting (see vmem.c). */
+	uint64_t last_fill_page;
+	uint64_t last_fill_pc;
+	uint64_t last_fill_flushes;
+	unsigned fill_repeats;
 	struct trap_stats stats;
 };
 

@@ -5,6 +5,7 @@
 
 struct spec {
 	unsigned width;
+	int precision; /* %s: at most this many bytes; -1 for no limit */
 	bool zero_pad;
 	bool left;
 };
@@ -20,7 +21,7 @@ static void put_str(fmt_putc_fn out, void *ctx, const char *s, struct spec sp)
 	unsigned len = 0;
 	if (!s)
 		s = "(null)";
-	while (s[len])
+	while (s[len] && (sp.precision < 0 || len < (unsigned)sp.precision))
 		len++;
 	if (!sp.left && sp.width > len)
 		pad(out, ctx, sp.width - len, ' ');
@@ -61,7 +62,7 @@ void fmt_vprintf(fmt_putc_fn out, void *ctx, const char *fmt, va_list ap)
 			out(*fmt, ctx);
 			continue;
 		}
-		struct spec sp = { 0, false, false };
+		struct spec sp = { 0, -1, false, false };
 		fmt++;
 		for (;; fmt++) {
 			if (*fmt == '0')
@@ -73,6 +74,16 @@ void fmt_vprintf(fmt_putc_fn out, void *ctx, const char *fmt, va_list ap)
 		}
 		while (*fmt >= '0' && *fmt <= '9')
 			sp.width = sp.width * 10 + (unsigned)(*fmt++ - '0');
+		if (*fmt == '.') {
+			fmt++;
+			sp.precision = 0;
+			if (*fmt == '*') {
+				sp.precision = va_arg(ap, int);
+				fmt++;
+			}
+			while (*fmt >= '0' && *fmt <= '9')
+				sp.precision = sp.precision * 10 + (*fmt++ - '0');
+		}
 		unsigned longs = 0;
 		while (*fmt == 'l' || *fmt == 'z') {
 			longs++;

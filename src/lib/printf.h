@@ -1,5 +1,6 @@
 /* Formatted output for freestanding code: %d %i %u %x %X %p %s %c %%, with
- * the l/ll/z length modifiers, a field width and the '0' and '-' flags. */
+ * the l/ll/z length modifiers, a field width, the '0' and '-' flags, and a
+ * precision (digits or '*') for %s. */
 #ifndef LIB_PRINTF_H
 #define LIB_PRINTF_H
 

@@ -17,10 +17,11 @@ struct sbi_result vsbi_dbcn(struct vcpu *v, const struct sbi_call *c)
 {
 	switch (c->fid) {
 	case SBI_DBCN_WRITE: {
-		uint64_t len = c->a[0] < DBCN_WRITE_MAX ? c->a[0] : DBCN_WRITE_MAX;
-		const char *buf = guest_buffer(v, len, c->a[1], c->a[2]);
+		/* The whole buffer the guest names must be its memory. */
+		const char *buf = guest_buffer(v, c->a[0], c->a[1], c->a[2]);
 		if (!buf)
 			return sbi_err(SBI_ERR_INVALID_PARAM);
+		uint64_t len = c->a[0] < DBCN_WRITE_MAX ? c->a[0] : DBCN_WRITE_MAX;
 		console_write(buf, len);
 		return sbi_ok(len);
 	}

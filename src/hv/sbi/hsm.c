@@ -2,17 +2,7 @@
 #include "hv/stop.h"
 #include "hv/timer.h"
 
-#define SUSPEND_PLATFORM_RETENTIVE UL(0x10000000)
 #define SUSPEND_DEFAULT_NON_RETENTIVE UL(0x80000000)
-#define SUSPEND_PLATFORM_NON_RETENTIVE UL(0x90000000)
-
-/* Suspend types the spec defines (the rest are reserved). */
-static bool suspend_type_valid(uint64_t type)
-{
-	return type == SBI_HSM_SUSPEND_RETENTIVE || type == SUSPEND_DEFAULT_NON_RETENTIVE ||
-	       (type >= SUSPEND_PLATFORM_RETENTIVE && type < SUSPEND_DEFAULT_NON_RETENTIVE) ||
-	       (type >= SUSPEND_PLATFORM_NON_RETENTIVE && type <= UL(0xffffffff));
-}
 
 /* Hart state management for a guest with one vCPU, hart id 0. */
 struct sbi_result vsbi_hsm(struct vcpu *v, const struct sbi_call *c)
@@ -28,11 +18,13 @@ struct sbi_result vsbi_hsm(struct vcpu *v, const struct sbi_call *c)
 			return sbi_err(SBI_ERR_INVALID_PARAM);
 		return sbi_ok(SBI_HSM_STATE_STARTED);
 	case SBI_HSM_HART_SUSPEND:
-		/* Only the retentive default suspend: it is a WFI. */
-		if (!suspend_type_valid(c->a[0]))
-			return sbi_err(SBI_ERR_INVALID_PARAM);
-		if (c->a[0] != SBI_HSM_SUSPEND_RETENTIVE)
+		/* The default retentive suspend is a WFI. The default
+		 * non-retentive one is not offered; reserved and platform
+		 * types are invalid (SBI v2.0). */
+		if (c->a[0] == SUSPEND_DEFAULT_NON_RETENTIVE)
 			return sbi_err(SBI_ERR_NOT_SUPPORTED);
+		if (c->a[0] != SBI_HSM_SUSPEND_RETENTIVE)
+			return sbi_err(SBI_ERR_INVALID_PARAM);
 		vcpu_wait_for_interrupt(v);
 		return sbi_ok(0);
 	default:

@@ -1,45 +1,75 @@
+#include "core/vtrap.h"
 #include "hv/console.h"
 #include "hv/guest.h"
 #include "hv/sbi/vsbi.h"
 #include "hv/stop.h"
 #include "hv/timer.h"
+#include "hv/vmem.h"
 
-/* SBI v0.1: one value back in a0, 0 for success. send_ipi takes the
- * address of a hart mask in guest memory (guest-physical under satp Bare). */
-uint64_t vsbi_legacy(struct vcpu *v, const struct sbi_call *c)
+/* What clear_ipi returns when an IPI was pending: any positive value. */
+#define CLEARED_PENDING_IPI 1
+
+/* The hart mask a v0.1 call points at, read as the guest's own load would
+ * (it is a guest virtual address). If that load faults, the spec has the
+ * fault delivered to the guest at the ecall: false then. */
+static bool read_hart_mask(struct vcpu *v, uint64_t va, uint64_t *harts)
 {
+	uint64_t mask;
+	uint64_t fault = vmem_read_u64(v, va, &mask);
+	if (fault) {
+		v->vh.pc -= 4;
+		vtrap_enter(&v->vh, fault, va);
+		return false;
+	}
+	if (!vsbi_hart_mask(v, mask, 0, harts))
+		*harts = 0;
+	return true;
+}
+
+/* SBI v0.1: one value back in a0, 0 for success. */
+bool vsbi_legacy(struct vcpu *v, const struct sbi_call *c, uint64_t *value)
+{
+	uint64_t harts;
+	*value = 0;
 	switch (c->eid) {
 	case SBI_EXT_LEGACY_SET_TIMER:
 		timer_set(v, c->a[0]);
-		return 0;
+		return true;
 	case SBI_EXT_LEGACY_PUTCHAR: {
 		char byte = (char)(c->a[0] & 0xff);
 		console_write(&byte, 1);
-		return 0;
+		return true;
 	}
 	case SBI_EXT_LEGACY_GETCHAR:
-		return UL(-1);
+		*value = UL(-1);
+		return true;
 	case SBI_EXT_LEGACY_CLEAR_IPI:
+		if (v->vh.sip & MIP_SSIP)
+			*value = CLEARED_PENDING_IPI;
 		v->vh.sip &= ~MIP_SSIP;
-		return 0;
-	case SBI_EXT_LEGACY_SEND_IPI: {
-		const uint64_t *mask = guest_gpa_to_hva(v->guest, c->a[0], sizeof(uint64_t));
-		uint64_t harts;
-		if (!mask || !vsbi_hart_mask(v, *mask, 0, &harts))
-			return (uint64_t)SBI_ERR_INVALID_PARAM;
+		return true;
+	case SBI_EXT_LEGACY_SEND_IPI:
+		if (!read_hart_mask(v, c->a[0], &harts))
+			return false;
 		if (harts & 1)
 			v->vh.sip |= MIP_SSIP;
-		return 0;
-	}
+		return true;
 	case SBI_EXT_LEGACY_REMOTE_FENCE_I:
+		if (!read_hart_mask(v, c->a[0], &harts))
+			return false;
 		__asm__ volatile("fence.i" : : : "memory");
-		return 0;
+		return true;
 	case SBI_EXT_LEGACY_REMOTE_SFENCE_VMA:
 	case SBI_EXT_LEGACY_REMOTE_SFENCE_VMA_ASID:
-		return 0;
+		if (!read_hart_mask(v, c->a[0], &harts))
+			return false;
+		if (harts & 1)
+			vsbi_flush_range(v, c->a[1], c->a[2]);
+		return true;
 	case SBI_EXT_LEGACY_SHUTDOWN:
 		guest_exit(v, SBI_SRST_REASON_NONE);
 	default:
-		return (uint64_t)SBI_ERR_NOT_SUPPORTED;
+		*value = (uint64_t)SBI_ERR_NOT_SUPPORTED;
+		return true;
 	}
 }

@@ -15,6 +15,9 @@ bool vsbi_probe(uint64_t eid)
 	case SBI_EXT_LEGACY_GETCHAR:
 	case SBI_EXT_LEGACY_CLEAR_IPI:
 	case SBI_EXT_LEGACY_SEND_IPI:
+	case SBI_EXT_LEGACY_REMOTE_FENCE_I:
+	case SBI_EXT_LEGACY_REMOTE_SFENCE_VMA:
+	case SBI_EXT_LEGACY_REMOTE_SFENCE_VMA_ASID:
 	case SBI_EXT_LEGACY_SHUTDOWN:
 	case SBI_EXT_BASE:
 	case SBI_EXT_TIME:
@@ -59,7 +62,9 @@ void vsbi_handle(struct vcpu *v)
 
 	v->vh.pc += 4;
 	if (is_legacy(c.eid)) {
-		v->x[REG_A0] = vsbi_legacy(v, &c);
+		uint64_t value;
+		if (vsbi_legacy(v, &c, &value))
+			v->x[REG_A0] = value;
 		return;
 	}
 	switch (c.eid) {

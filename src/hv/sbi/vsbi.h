@@ -45,6 +45,10 @@ bool vsbi_probe(uint64_t eid);
 bool vsbi_hart_mask(const struct vcpu *v, uint64_t hart_mask, uint64_t base,
 		    uint64_t *mask);
 
+/* Drop the guest's shadows for [start, start + size) (remote sfence.vma);
+ * size -1 means everything. */
+void vsbi_flush_range(struct vcpu *v, uint64_t start, uint64_t size);
+
 struct sbi_result vsbi_base(struct vcpu *v, const struct sbi_call *c);
 struct sbi_result vsbi_time(struct vcpu *v, const struct sbi_call *c);
 struct sbi_result vsbi_ipi(struct vcpu *v, const struct sbi_call *c);
@@ -53,7 +57,8 @@ struct sbi_result vsbi_hsm(struct vcpu *v, const struct sbi_call *c);
 struct sbi_result vsbi_dbcn(struct vcpu *v, const struct sbi_call *c);
 /* SRST returns only for a bad call; a good one never comes back here. */
 struct sbi_result vsbi_srst(struct vcpu *v, const struct sbi_call *c, bool *restarted);
-/* Legacy v0.1 calls return one value, in a0. */
-uint64_t vsbi_legacy(struct vcpu *v, const struct sbi_call *c);
+/* Legacy v0.1 calls return one value, in a0: false when instead the guest
+ * took a trap (a bad hart-mask pointer), which leaves its registers alone. */
+bool vsbi_legacy(struct vcpu *v, const struct sbi_call *c, uint64_t *value);
 
 #endif

@@ -1,0 +1,31 @@
+/*
+ * The device tree a guest boots with, generated with libfdt: its own
+ * memory, one hart whose ISA string is the host's minus what the virtual
+ * hart does not provide, Sv39 as the MMU type, and /chosen with the guest's
+ * bootargs and initrd. Only devices the guest really gets appear.
+ */
+#ifndef HV_GUEST_DT_H
+#define HV_GUEST_DT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct guest_dt_params {
+	uint64_t ram_base;
+	uint64_t ram_size;
+	uint64_t timebase_hz;
+	const char *host_isa; /* the host hart's riscv,isa */
+	const char *bootargs;
+	uint64_t initrd_start; /* guest-physical; both 0 when there is none */
+	uint64_t initrd_end;
+};
+
+/* The guest's riscv,isa: the base letters the virtual hart offers (no h,
+ * no v) and only the multi-letter extensions that need nothing from the
+ * privileged architecture. Returns 0, or -1 if out is too small. */
+int guest_dt_isa(const char *host_isa, char *out, size_t size);
+
+/* Write the guest's DTB into buf; returns 0 or a negative libfdt error. */
+int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p);
+
+#endif

@@ -1,0 +1,205 @@
+#include "hv/shadow.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "encoding.h"
+#include "hv/csr.h"
+#include "hv/guest.h"
+#include "hv/layout.h"
+#include "hv/mm.h"
+
+extern uint64_t hv_boot_root[SV39_PTES_PER_TABLE];
+
+#define MEGAPAGE_SIZE (UL(1) << 21)
+#define GIGAPAGE_SHIFT 30
+#define PTE_TABLE_PPN(pte) (((pte) >> PTE_PPN_SHIFT) << PAGE_SHIFT)
+/* A table pointer whose tables hold 4 KiB pieces of a guest superpage is
+ * marked in a software bit (RSW, ignored by the hardware), so that a fence
+ * of any address in that superpage drops all its pieces. */
+#define PTE_SPLIT_SUPERPAGE BIT(8)
+/* One ASID per root, so switching roots needs no fence. */
+#define SHADOW_ASID_BARE 1UL
+#define SHADOW_ASID_CTX0 2UL
+
+static unsigned vpn(uint64_t va, unsigned level)
+{
+	return (unsigned)(va >> (PAGE_SHIFT + SV39_VPN_BITS * level)) &
+	       (SV39_PTES_PER_TABLE - 1);
+}
+
+bool shadow_va_in_window(uint64_t va)
+{
+	unsigned slot = vpn(va, 2);
+	return slot >= HV_WINDOW_SLOT_FIRST && slot < HV_WINDOW_SLOT_FIRST + HV_WINDOW_SLOTS;
+}
+
+static uint64_t table_pte(const void *table)
+{
+	return (va_to_pa(table) >> PAGE_SHIFT) << PTE_PPN_SHIFT | PTE_V;
+}
+
+static uint64_t *pte_table_va(uint64_t pte)
+{
+	return pa_to_va(PTE_TABLE_PPN(pte));
+}
+
+static bool pte_is_table(uint64_t pte)
+{
+	return (pte & PTE_V) && !(pte & (PTE_R | PTE_W | PTE_X));
+}
+
+static uint64_t *new_root(void)
+{
+	uint64_t *root = page_alloc();
+	if (!root)
+		return NULL;
+	for (unsigned i = 0; i < HV_WINDOW_SLOTS; i++)
+		root[HV_WINDOW_SLOT_FIRST + i] = hv_boot_root[HV_WINDOW_SLOT_FIRST + i];
+	return root;
+}
+
+const char *shadow_init(struct guest *g)
+{
+	struct shadow *s = &g->shadow;
+	for (unsigned c = 0; c < SHADOW_CTXS; c++)
+		if (!(s->root[c] = new_root()))
+			return "out of hypervisor memory for shadow roots";
+	/* satp Bare: guest-physical RAM at its own addresses, in megapages,
+	 * user-accessible since the guest kernel runs in U-mode. */
+	uint64_t *l1 = page_alloc();
+	s->bare_root = new_root();
+	if (!l1 || !s->bare_root)
+		return "out of hypervisor memory for the Bare shadow table";
+	s->bare_root[GUEST_RAM_BASE >> GIGAPAGE_SHIFT] = table_pte(l1);
+	for (uint64_t off = 0; off < g->ram_size; off += MEGAPAGE_SIZE)
+		l1[off / MEGAPAGE_SIZE] = ((g->ram_hpa + off) >> PAGE_SHIFT) << PTE_PPN_SHIFT |
+					  PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D;
+	return NULL;
+}
+
+/* Free the tables below root slot `slot` and clear it. */
+static void free_slot(uint64_t *root, unsigned slot)
+{
+	uint64_t pte = root[slot];
+	root[slot] = 0;
+	if (!pte_is_table(pte))
+		return;
+	uint64_t *l1 = pte_table_va(pte);
+	for (unsigned i = 0; i < SV39_PTES_PER_TABLE; i++)
+		if (pte_is_table(l1[i]))
+			page_free(pte_table_va(l1[i]));
+	page_free(l1);
+}
+
+void shadow_flush_all(struct guest *g)
+{
+	g->shadow.flushes++;
+	for (unsigned c = 0; c < SHADOW_CTXS; c++)
+		for (unsigned slot = 0; slot < SV39_PTES_PER_TABLE; slot++)
+			if (slot < HV_WINDOW_SLOT_FIRST ||
+			    slot >= HV_WINDOW_SLOT_FIRST + HV_WINDOW_SLOTS)
+				free_slot(g->shadow.root[c], slot);
+	sfence_vma_all();
+}
+
+/* Drop, under root, the shadows of the page holding va, or of the whole
+ * guest superpage it was split from. True if that was a superpage. */
+static bool flush_va_in(uint64_t *root, uint64_t va)
+{
+	uint64_t *l2 = &root[vpn(va, 2)];
+	if (!pte_is_table(*l2))
+		return false;
+	if (*l2 & PTE_SPLIT_SUPERPAGE) {
+		free_slot(root, vpn(va, 2));
+		return true;
+	}
+	uint64_t *l1 = &pte_table_va(*l2)[vpn(va, 1)];
+	if (!pte_is_table(*l1))
+		return false;
+	uint64_t *l0 = pte_table_va(*l1);
+	if (*l1 & PTE_SPLIT_SUPERPAGE) {
+		memset(l0, 0, PAGE_SIZE);
+		*l1 &= ~PTE_SPLIT_SUPERPAGE;
+		return true;
+	}
+	l0[vpn(va, 0)] = 0;
+	return false;
+}
+
+void shadow_flush_va(struct guest *g, uint64_t va)
+{
+	bool superpage = false;
+	g->shadow.flushes++;
+	for (unsigned c = 0; c < SHADOW_CTXS; c++)
+		superpage |= flush_va_in(g->shadow.root[c], va);
+	if (superpage)
+		sfence_vma_all();
+	else
+		__asm__ volatile("sfence.vma %0" : : "r"(va) : "memory");
+}
+
+/* The level-0 entry for va under root, allocating missing tables (NULL
+ * when the pool is empty), and marking the pointer at guest_level as
+ * leading to pieces of a guest superpage. */
+static uint64_t *leaf_slot_alloc(uint64_t *root, uint64_t va, unsigned guest_level)
+{
+	uint64_t *table = root;
+	for (unsigned level = 2; level > 0; level--) {
+		uint64_t *pte = &table[vpn(va, level)];
+		if (!pte_is_table(*pte)) {
+			uint64_t *next = page_alloc();
+			if (!next)
+				return NULL;
+			*pte = table_pte(next);
+		}
+		if (level == guest_level)
+			*pte |= PTE_SPLIT_SUPERPAGE;
+		table = pte_table_va(*pte);
+	}
+	return &table[vpn(va, 0)];
+}
+
+bool shadow_map(struct guest *g, enum shadow_ctx ctx, uint64_t va, uint64_t leaf,
+		unsigned guest_level)
+{
+	uint64_t *slot = leaf_slot_alloc(g->shadow.root[ctx], va, guest_level);
+	if (!slot) {
+		shadow_flush_all(g);
+		slot = leaf_slot_alloc(g->shadow.root[ctx], va, guest_level);
+		if (!slot)
+			return false;
+	}
+	bool upgrade = *slot & PTE_V;
+	*slot = leaf;
+	/* A fault never leaves an invalid entry cached, but an entry that
+	 * gains a permission may be. */
+	if (upgrade)
+		__asm__ volatile("sfence.vma %0" : : "r"(va) : "memory");
+	return true;
+}
+
+/* Which root serves the guest now: vU sees only U pages; vS without SUM
+ * only S pages; vS with SUM also U pages, never executable. */
+enum shadow_ctx shadow_ctx_of(const struct vhart *h)
+{
+	if (h->priv == PRV_U)
+		return SHADOW_VU;
+	return (h->sstatus & SSTATUS_SUM) ? SHADOW_VS_SUM : SHADOW_VS;
+}
+
+uint64_t shadow_satp(const struct guest *g, const struct vhart *h)
+{
+	const uint64_t *root;
+	uint64_t asid;
+	if ((h->satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE) {
+		root = g->shadow.bare_root;
+		asid = SHADOW_ASID_BARE;
+	} else {
+		enum shadow_ctx ctx = shadow_ctx_of(h);
+		root = g->shadow.root[ctx];
+		asid = SHADOW_ASID_CTX0 + (uint64_t)ctx;
+	}
+	return SATP_MODE_SV39 << SATP_MODE_SHIFT | asid << SATP_ASID_SHIFT |
+	       va_to_pa(root) >> PAGE_SHIFT;
+}
