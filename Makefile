@@ -39,6 +39,7 @@ deps:
 
 include src/core/build.mk
 include src/mstub/build.mk
+include tests/linux/build.mk
 include src/hv/build.mk
 include tests/guests/build.mk
 include tests/unit/build.mk
@@ -54,9 +55,10 @@ run: deps
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: unit prove guest-tests
+check-all: unit prove guest-tests guest-diff
 
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Dependency files of our own objects (not of the Linux tree in $(BUILD)/linux).
+-include $(shell find $(BUILD) -path '$(BUILD)/linux' -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -10,6 +10,7 @@ packages=(
   frama-c-base why3 z3 cvc4
   libcmocka-dev pkg-config
   linux-source-6.1
+  gcc-riscv64-linux-gnu libc6-dev-riscv64-cross flex bison bc
 )
 
 missing=()

@@ -7,7 +7,15 @@
 #       (or --native) the guest alone, natively in S-mode, on the CPU profile
 #       the hypervisor gives its guests (no H, no Sstc)
 #
+#   scripts/qemu.sh --firmware stub --hv build/hv.elf --guest build/linux/Image \
+#                   --guest-initrd build/linux/initramfs.cpio --append "console=hvc0"
+#       a Linux guest with its initrd (placed by QEMU's loader device at
+#       0x84000000 and named to the hypervisor with hv.initrd=ADDR,SIZE)
+#
 # Options:
+#   --guest-initrd FILE  the guest's initrd (with --hv) or the kernel's (native)
+#   --append ARGS        the command line: with --hv, hv.* options and the
+#                   guest's bootargs (see src/hv/cmdline.h); native, the kernel's
 #   --timeout SEC   kill QEMU after SEC seconds (exit status 124)
 #   --log FILE      console to FILE instead of the terminal, stdin closed
 #   --dry-run       print the command, do not run it
@@ -21,10 +29,13 @@ BUILD=${BUILD:-build}
 OPENSBI_FW=${OPENSBI_FW:-/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf}
 MEM=${MEM:-512M}
 
-firmware=stub hv="" guest="" native=0 timeout="" log="" dry=0 extra=()
+firmware=stub hv="" guest="" initrd="" append="" native=0 timeout="" log="" dry=0 extra=()
+# Where QEMU's loader puts a guest initrd: between the hypervisor image and
+# the guest image, which QEMU's -initrd places at 0x88200000.
+GUEST_INITRD_ADDR=0x84000000
 
 usage() {
-	sed -n '2,17s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,24s/^# \{0,1\}//p' "$0" >&2
 	exit "${1:-2}"
 }
 
@@ -33,6 +44,8 @@ while [ $# -gt 0 ]; do
 	--firmware) firmware=${2:?}; shift 2 ;;
 	--hv) hv=${2:?}; shift 2 ;;
 	--guest) guest=${2:?}; shift 2 ;;
+	--guest-initrd) initrd=${2:?}; shift 2 ;;
+	--append) append=${2?}; shift 2 ;;
 	--native) native=1; shift ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--log) log=${2:?}; shift 2 ;;
@@ -53,28 +66,40 @@ if [ "$native" = 1 ] && [ -n "$hv" ]; then
 	echo "qemu.sh: --native and --hv exclude each other" >&2
 	exit 2
 fi
-for f in "$bios" "$guest" ${hv:+"$hv"}; do
+for f in "$bios" "$guest" ${hv:+"$hv"} ${initrd:+"$initrd"}; do
 	[ -f "$f" ] || { echo "qemu.sh: missing $f" >&2; exit 2; }
 done
 
 cmd=("$QEMU" -machine virt -smp 1 -m "$MEM" -nographic -monitor none
 	-serial stdio -no-reboot -bios "$bios")
 if [ -n "$hv" ]; then
-	# The hypervisor loads the -initrd image at guest-physical 0x80200000.
+	# The hypervisor loads the -initrd image at guest-physical 0x80200000
+	# (or a Linux Image at its text_offset).
 	cmd+=(-cpu rv64 -kernel "$hv" -initrd "$guest")
+	if [ -n "$initrd" ]; then
+		cmd+=(-device "loader,file=$initrd,addr=$GUEST_INITRD_ADDR,force-raw=on")
+		append="hv.initrd=$GUEST_INITRD_ADDR,$(stat -c %s "$initrd") $append"
+	fi
 else
 	cmd+=(-cpu "rv64,h=false,sstc=false" -kernel "$guest")
+	[ -z "$initrd" ] || cmd+=(-initrd "$initrd")
 fi
+[ -z "$append" ] || cmd+=(-append "$append")
 cmd+=("${extra[@]}")
 if [ -n "$timeout" ]; then
 	cmd=(timeout --kill-after=5 "$timeout" "${cmd[@]}")
 fi
 
-echo "qemu.sh: ${cmd[*]}" >&2
+# Quoted where needed, so that the printed command can be pasted into a shell.
+shown=""
+for arg in "${cmd[@]}"; do
+	if [[ "$arg" =~ ^[A-Za-z0-9_./=,:+@-]+$ ]]; then shown+="$arg "; else shown+="'$arg' "; fi
+done
+echo "qemu.sh: $shown" >&2
 [ "$dry" = 0 ] || exit 0
 if [ -n "$log" ]; then
 	mkdir -p "$(dirname "$log")"
-	echo "qemu.sh: ${cmd[*]}" >"$log"
+	echo "qemu.sh: $shown" >"$log"
 	exec "${cmd[@]}" </dev/null >>"$log" 2>&1
 fi
 exec "${cmd[@]}"

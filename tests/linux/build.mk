@@ -1,0 +1,95 @@
+# The Linux 6.1 guest: kernel (scripts/linux.sh), initramfs with the test
+# suite of tests/linux/init.c, and native runs on OpenSBI (no hypervisor)
+# that show what a correct run looks like.
+#
+#   make linux             build/linux/Image and build/linux/initramfs.cpio
+#   make run-native        boot them natively, interactively (Ctrl-A X quits)
+#   make linux-test-native two non-interactive boots; both must say "0 failed"
+#                          and the second must see the first's disk record
+#   make linux-busybox     add a static BusyBox to the initramfs (optional;
+#                          then `make run-native LINUX_APPEND=shell`)
+# Variables: LINUX_CONSOLE=ttyS0|hvc0 (hvc0: the SBI console, earlycon=sbi),
+# LINUX_APPEND (extra kernel arguments, e.g. shell), LINUX_FIRMWARE=opensbi|stub,
+# LINUX_TIMEOUT (seconds per boot of linux-test-native).
+# Logs of linux-test-native: $(BUILD)/linux/logs/native-FIRMWARE-CONSOLE-bootN.log
+
+LINUX_BUILD   := $(BUILD)/linux
+LINUX_IMAGE   := $(LINUX_BUILD)/Image
+LINUX_INITRD  := $(LINUX_BUILD)/initramfs.cpio
+LINUX_DISK    := $(LINUX_BUILD)/disk.img
+LINUX_ROOTFS  := $(LINUX_BUILD)/rootfs
+LINUX_GENCPIO := $(LINUX_BUILD)/gen_init_cpio
+LINUX_BUSYBOX := $(LINUX_BUILD)/busybox/busybox
+
+LINUX_CC      := riscv64-linux-gnu-gcc
+LINUX_UCFLAGS := -static -O2 -s -Wall -Wextra -Werror -pthread
+
+LINUX_CONSOLE ?= ttyS0
+LINUX_FIRMWARE ?= opensbi
+LINUX_APPEND  ?=
+LINUX_TIMEOUT ?= 300
+linux_earlycon = $(if $(filter hvc0,$(LINUX_CONSOLE)),earlycon=sbi,earlycon)
+LINUX_CMDLINE  = $(strip console=$(LINUX_CONSOLE) $(linux_earlycon) $(LINUX_APPEND))
+
+.PHONY: linux run-native linux-test-native linux-busybox
+
+linux: $(LINUX_IMAGE) $(LINUX_INITRD)
+
+# scripts/linux.sh keeps its own stamp: it rebuilds only when the fragment or
+# the script changed, and is quick to call when nothing did.
+$(LINUX_IMAGE): scripts/linux.sh tests/linux/config
+	@BUILD=$(BUILD) ./scripts/linux.sh
+
+$(LINUX_BUILD)/src/.extracted:
+	@BUILD=$(BUILD) ./scripts/linux.sh --src
+
+$(LINUX_GENCPIO): | $(LINUX_BUILD)/src/.extracted
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOST_CC) -O2 -o $@ $(LINUX_BUILD)/src/usr/gen_init_cpio.c
+
+$(LINUX_ROOTFS)/%: tests/linux/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(LINUX_CC) $(LINUX_UCFLAGS) -o $@ $<
+
+# BusyBox goes in when it has been built (make linux-busybox); init execs
+# /bin/sh only when it is there and "shell" is on the command line.
+define linux_pack_initrd
+	$(Q)if [ -f $(LINUX_BUSYBOX) ]; then cp $(LINUX_BUSYBOX) $(LINUX_BUSYBOX).links $(LINUX_ROOTFS)/; \
+	else rm -f $(LINUX_ROOTFS)/busybox $(LINUX_ROOTFS)/busybox.links; fi
+	$(Q)./scripts/linux-initramfs.sh $(LINUX_GENCPIO) $(LINUX_ROOTFS) $(LINUX_INITRD)
+endef
+
+$(LINUX_INITRD): tests/linux/initramfs.list scripts/linux-initramfs.sh $(LINUX_GENCPIO) \
+		$(LINUX_ROOTFS)/init $(LINUX_ROOTFS)/child $(wildcard $(LINUX_BUSYBOX))
+	$(linux_pack_initrd)
+
+$(LINUX_BUSYBOX):
+	@BUILD=$(BUILD) ./scripts/linux-busybox.sh
+
+linux-busybox: $(LINUX_BUSYBOX) $(LINUX_GENCPIO) $(LINUX_ROOTFS)/init $(LINUX_ROOTFS)/child
+	$(linux_pack_initrd)
+
+# 1 MiB raw disk for virtio-blk; the test suite keeps a record in sector 0.
+$(LINUX_DISK):
+	@mkdir -p $(@D)
+	$(Q)truncate -s 1M $@
+
+# The native machine: the CPU profile a guest of the hypervisor sees (no H,
+# no Sstc), on Debian's OpenSBI (or on our M-stub: LINUX_FIRMWARE=stub).
+# The default serial (-nographic: mon:stdio) keeps Ctrl-C for the guest and
+# Ctrl-A X to quit. panic=-1 with -no-reboot: a kernel panic ends QEMU.
+linux_bios = $(if $(filter stub,$(LINUX_FIRMWARE)),$(MSTUB_ELF),$(OPENSBI_FW))
+linux_qemu = $(QEMU) -machine virt -cpu rv64,h=false,sstc=false -smp 1 -m 512M \
+	-nographic -no-reboot -bios $(linux_bios) \
+	-kernel $(LINUX_IMAGE) -initrd $(LINUX_INITRD) -append "$(LINUX_CMDLINE) panic=-1" \
+	-drive file=$(LINUX_DISK),if=none,format=raw,id=hd0 -device virtio-blk-device,drive=hd0
+linux_deps = $(LINUX_IMAGE) $(LINUX_INITRD) $(LINUX_DISK) \
+	$(if $(filter stub,$(LINUX_FIRMWARE)),$(MSTUB_ELF))
+
+run-native: $(linux_deps)
+	$(linux_qemu)
+
+linux-test-native: $(linux_deps)
+	@BUILD=$(BUILD) LINUX_TIMEOUT=$(LINUX_TIMEOUT) ./scripts/linux-test.sh \
+		native-$(LINUX_FIRMWARE)-$(LINUX_CONSOLE) -- $(linux_qemu)
