@@ -1,0 +1,114 @@
+/* Host tests of src/hv/guest_dt.c: the guest's ISA string and device tree. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libfdt.h>
+
+#include "hv/guest_dt.h"
+
+#define QEMU_ISA "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc"
+
+static void test_isa_drops_h_and_sstc(void **state)
+{
+	char isa[128];
+
+	(void)state;
+	assert_int_equal(guest_dt_isa(QEMU_ISA, isa, sizeof(isa)), 0);
+	assert_string_equal(isa, "rv64imafdc_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs");
+}
+
+static void test_isa_drops_unknown_letters_and_extensions(void **state)
+{
+	char isa[128];
+
+	(void)state;
+	assert_int_equal(guest_dt_isa("rv64imafdcvh_svinval_svpbmt_zicbom_zba", isa,
+				      sizeof(isa)), 0);
+	assert_string_equal(isa, "rv64imafdc_zba");
+}
+
+static void test_isa_rejects_non_rv64_and_short_buffers(void **state)
+{
+	char isa[8];
+
+	(void)state;
+	assert_int_equal(guest_dt_isa("rv32imac", isa, sizeof(isa)), -1);
+	assert_int_equal(guest_dt_isa(QEMU_ISA, isa, sizeof(isa)), -1);
+}
+
+static const struct guest_dt_params params = {
+	.ram_base = 0x80000000UL,
+	.ram_size = 128UL << 20,
+	.timebase_hz = 10000000,
+	.host_isa = QEMU_ISA,
+	.bootargs = "console=hvc0",
+	.initrd_start = 0x87000000UL,
+	.initrd_end = 0x87100000UL,
+};
+
+static void test_tree_has_memory_cpu_and_chosen(void **state)
+{
+	static char buf[16384];
+	int len;
+
+	(void)state;
+	assert_int_equal(guest_dt_build(buf, sizeof(buf), &params), 0);
+	assert_int_equal(fdt_check_header(buf), 0);
+
+	int mem = fdt_path_offset(buf, "/memory@80000000");
+	assert_true(mem >= 0);
+	const fdt64_t *reg = fdt_getprop(buf, mem, "reg", &len);
+	assert_int_equal(len, 16);
+	assert_int_equal(fdt64_ld(&reg[0]), 0x80000000UL);
+	assert_int_equal(fdt64_ld(&reg[1]), 128UL << 20);
+
+	int cpu = fdt_path_offset(buf, "/cpus/cpu@0");
+	assert_true(cpu >= 0);
+	assert_string_equal(fdt_getprop(buf, cpu, "riscv,isa", NULL),
+			    "rv64imafdc_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs");
+	assert_string_equal(fdt_getprop(buf, cpu, "mmu-type", NULL), "riscv,sv39");
+	assert_true(fdt_path_offset(buf, "/cpus/cpu@0/interrupt-controller") >= 0);
+
+	int chosen = fdt_path_offset(buf, "/chosen");
+	assert_string_equal(fdt_getprop(buf, chosen, "bootargs", NULL), "console=hvc0");
+	const fdt64_t *start = fdt_getprop(buf, chosen, "linux,initrd-start", &len);
+	assert_int_equal(len, 8);
+	assert_int_equal(fdt64_ld(start), 0x87000000UL);
+}
+
+static void test_tree_without_initrd_has_no_initrd_properties(void **state)
+{
+	static char buf[16384];
+	struct guest_dt_params p = params;
+
+	(void)state;
+	p.initrd_start = p.initrd_end = 0;
+	assert_int_equal(guest_dt_build(buf, sizeof(buf), &p), 0);
+	int chosen = fdt_path_offset(buf, "/chosen");
+	assert_null(fdt_getprop(buf, chosen, "linux,initrd-start", NULL));
+}
+
+static void test_tree_too_small_buffer_fails_cleanly(void **state)
+{
+	static char buf[256];
+
+	(void)state;
+	assert_true(guest_dt_build(buf, sizeof(buf), &params) < 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_isa_drops_h_and_sstc),
+		cmocka_unit_test(test_isa_drops_unknown_letters_and_extensions),
+		cmocka_unit_test(test_isa_rejects_non_rv64_and_short_buffers),
+		cmocka_unit_test(test_tree_has_memory_cpu_and_chosen),
+		cmocka_unit_test(test_tree_without_initrd_has_no_initrd_properties),
+		cmocka_unit_test(test_tree_too_small_buffer_fails_cleanly),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
