@@ -39,23 +39,39 @@ deps:
 
 include src/core/build.mk
 include src/mstub/build.mk
-include tests/linux/build.mk
 include src/hv/build.mk
+include tests/linux/build.mk
 include tests/guests/build.mk
 include tests/unit/build.mk
 include proofs/build.mk
 
 all: $(MSTUB_ELF) $(HV_ELF) $(GUEST_BINS)
 
+# make run                     Linux under the hypervisor, then a shell
+# make run GUEST=file APPEND=.. any guest image: a Linux Image or a raw
+#                               S-mode binary (e.g. $(DEMO_GUEST))
+GUEST  ?= linux
+APPEND ?=
 run: deps
-	@$(MAKE) --no-print-directory $(MSTUB_ELF) $(HV_ELF) $(DEMO_GUEST)
-	./scripts/qemu.sh --firmware $(FIRMWARE) --hv $(HV_ELF) --guest $(DEMO_GUEST)
+	@$(MAKE) --no-print-directory run-guest
+
+.PHONY: run-guest
+ifeq ($(GUEST),linux)
+run-guest: $(MSTUB_ELF) $(HV_ELF) linux-busybox
+	MEM=$(LINUX_HV_MEM) ./scripts/qemu.sh --firmware $(FIRMWARE) --hv $(HV_ELF) \
+		--guest $(LINUX_IMAGE) --guest-initrd $(LINUX_INITRD) \
+		--append "$(LINUX_HV_APPEND) shell $(APPEND)"
+else
+run-guest: $(MSTUB_ELF) $(HV_ELF) $(GUEST)
+	./scripts/qemu.sh --firmware $(FIRMWARE) --hv $(HV_ELF) --guest $(GUEST) \
+		$(if $(APPEND),--append "$(APPEND)")
+endif
 
 # Everything, in the order a reader would want to see it fail.
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: unit prove guest-tests guest-diff
+check-all: unit prove guest-tests guest-diff linux-test-hv
 
 clean:
 	rm -rf $(BUILD)

@@ -37,6 +37,11 @@ void console_write(const char *s, size_t len)
 	sbi_console_write(s, len);
 }
 
+int console_getc(void)
+{
+	return sbi_console_getc();
+}
+
 void hv_printf(const char *fmt, ...)
 {
 	struct line l = { .len = 0 };

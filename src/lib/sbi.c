@@ -54,6 +54,12 @@ void sbi_console_write(const char *s, unsigned long len)
 	}
 }
 
+int sbi_console_getc(void)
+{
+	struct sbiret r = sbi_call(SBI_EXT_LEGACY_GETCHAR, 0, 0, 0, 0);
+	return r.error < 0 ? -1 : (int)(r.error & 0xff);
+}
+
 void sbi_set_timer(uint64_t when)
 {
 	sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, when, 0, 0);

@@ -19,6 +19,9 @@ struct sbiret sbi_call(unsigned long eid, unsigned long fid, unsigned long a0,
 void sbi_console_init(uint64_t virt_to_phys_offset);
 void sbi_console_putc(char c);
 void sbi_console_write(const char *s, unsigned long len);
+/* One byte of console input, or -1 when none is waiting (legacy getchar:
+ * every firmware has it, and it needs no buffer address). */
+int sbi_console_getc(void);
 void sbi_set_timer(uint64_t when);
 /* Ends the machine; QEMU's exit code is 0 when reason is
  * SBI_SRST_REASON_NONE and non-zero otherwise. */

@@ -93,3 +93,19 @@ run-native: $(linux_deps)
 linux-test-native: $(linux_deps)
 	@BUILD=$(BUILD) LINUX_TIMEOUT=$(LINUX_TIMEOUT) ./scripts/linux-test.sh \
 		native-$(LINUX_FIRMWARE)-$(LINUX_CONSOLE) -- $(linux_qemu)
+
+# The same kernel and initramfs under the hypervisor, on the M-stub and on
+# OpenSBI. The guest has no virtio-blk yet, so one boot each and no disk
+# record; its console is the SBI one (hvc0). panic=-1 ends a panicked run.
+LINUX_HV_MEM    := 1G
+LINUX_HV_APPEND := hv.mem=256M console=hvc0 earlycon=sbi panic=-1
+LINUX_HV_FIRMWARES := stub opensbi
+
+.PHONY: linux-test-hv
+linux-test-hv: $(MSTUB_ELF) $(HV_ELF) $(LINUX_IMAGE) $(LINUX_INITRD)
+	@set -e; for fw in $(LINUX_HV_FIRMWARES); do \
+		BUILD=$(BUILD) LINUX_TIMEOUT=$(LINUX_TIMEOUT) LINUX_DISK_TEST=0 \
+		./scripts/linux-test.sh hv-$$fw -- env MEM=$(LINUX_HV_MEM) BUILD=$(BUILD) \
+			./scripts/qemu.sh --firmware $$fw --hv $(HV_ELF) --guest $(LINUX_IMAGE) \
+			--guest-initrd $(LINUX_INITRD) --append "$(LINUX_HV_APPEND) $(LINUX_APPEND)"; \
+	done

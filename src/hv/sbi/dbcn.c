@@ -7,7 +7,7 @@
 
 /* The guest buffer [lo, lo + len) in guest-physical memory, or NULL; on
  * RV64 the high half of the address must be 0. */
-static const char *guest_buffer(const struct vcpu *v, uint64_t len, uint64_t lo,
+static char *guest_buffer(const struct vcpu *v, uint64_t len, uint64_t lo,
 				uint64_t hi)
 {
 	return hi ? NULL : guest_gpa_to_hva(v->guest, lo, len);
@@ -25,11 +25,16 @@ struct sbi_result vsbi_dbcn(struct vcpu *v, const struct sbi_call *c)
 		console_write(buf, len);
 		return sbi_ok(len);
 	}
-	case SBI_DBCN_READ:
-		/* No console input yet: a valid buffer receives 0 bytes. */
-		if (!guest_buffer(v, c->a[0], c->a[1], c->a[2]))
+	case SBI_DBCN_READ: {
+		/* What is waiting now, without blocking: possibly 0 bytes. */
+		char *buf = guest_buffer(v, c->a[0], c->a[1], c->a[2]);
+		if (!buf)
 			return sbi_err(SBI_ERR_INVALID_PARAM);
-		return sbi_ok(0);
+		uint64_t n = 0;
+		for (int ch; n < c->a[0] && (ch = console_getc()) >= 0; n++)
+			buf[n] = (char)ch;
+		return sbi_ok(n);
+	}
 	case SBI_DBCN_WRITE_BYTE: {
 		char byte = (char)(c->a[0] & 0xff);
 		console_write(&byte, 1);

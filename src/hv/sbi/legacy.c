@@ -41,7 +41,7 @@ bool vsbi_legacy(struct vcpu *v, const struct sbi_call *c, uint64_t *value)
 		return true;
 	}
 	case SBI_EXT_LEGACY_GETCHAR:
-		*value = UL(-1);
+		*value = (uint64_t)(int64_t)console_getc();
 		return true;
 	case SBI_EXT_LEGACY_CLEAR_IPI:
 		if (v->vh.sip & MIP_SSIP)
