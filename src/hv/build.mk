@@ -5,7 +5,7 @@ LIBFDT_DIR := $(BUILD)/libfdt/src
 LIBFDT_SRCS := fdt.c fdt_ro.c fdt_rw.c fdt_sw.c fdt_wip.c fdt_strerror.c fdt_addresses.c
 LIBFDT_OBJS := $(addprefix $(BUILD)/libfdt/,$(LIBFDT_SRCS:.c=.o))
 
-HV_SRCS := $(wildcard src/hv/*.c src/hv/sbi/*.c) $(CORE_SRCS) src/lib/printf.c src/lib/string.c \
+HV_SRCS := $(wildcard src/hv/*.c src/hv/sbi/*.c src/dev/*.c) $(CORE_SRCS) src/lib/printf.c src/lib/string.c \
            src/lib/sbi.c
 HV_SRCS := $(filter-out src/hv/asm_offsets.c,$(HV_SRCS))
 HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(HV_SRCS)) $(BUILD)/hv/src/hv/entry.o

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "core/gmem.h"
+#include "dev/uart16550.h"
 #include "hv/platform.h"
 #include "hv/shadow.h"
 #include "hv/vcpu.h"
@@ -48,6 +49,7 @@ struct guest {
 	struct guest_layout layout;
 	struct gmem gmem;       /* guest RAM as the proved walker sees it */
 	struct shadow shadow;
+	struct uart16550 uart;  /* at GUEST_UART_BASE (hv/mmio.h) */
 	struct vcpu vcpu;
 };
 

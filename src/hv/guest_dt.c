@@ -105,8 +105,26 @@ static int build_cpus(void *fdt, const struct guest_dt_params *p)
 	return fdt_end_node(fdt);
 }
 
+static int build_soc(void *fdt, const struct guest_dt_params *p, const char *uart_node)
+{
+	TRY(fdt_begin_node(fdt, "soc"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 2));
+	TRY(fdt_property_u32(fdt, "#size-cells", 2));
+	TRY(prop_str(fdt, "compatible", "simple-bus"));
+	TRY(fdt_property(fdt, "ranges", "", 0));
+	TRY(fdt_begin_node(fdt, uart_node));
+	TRY(prop_str(fdt, "compatible", "ns16550a"));
+	TRY(reg_prop(fdt, p->uart_base, p->uart_size));
+	TRY(fdt_property_u32(fdt, "clock-frequency", p->uart_clock_hz));
+	TRY(fdt_end_node(fdt));
+	return fdt_end_node(fdt);
+}
+
 int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p)
 {
+	char uart_node[32], uart_path[40];
+	fmt_snprintf(uart_node, sizeof(uart_node), "serial@%lx", p->uart_base);
+	fmt_snprintf(uart_path, sizeof(uart_path), "/soc/%s", uart_node);
 	void *fdt = buf;
 	TRY(fdt_create(fdt, (int)size));
 	TRY(fdt_finish_reservemap(fdt));
@@ -118,6 +136,7 @@ int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p)
 
 	TRY(fdt_begin_node(fdt, "chosen"));
 	TRY(prop_str(fdt, "bootargs", p->bootargs));
+	TRY(prop_str(fdt, "stdout-path", uart_path));
 	if (p->initrd_end > p->initrd_start) {
 		TRY(fdt_property_u64(fdt, "linux,initrd-start", p->initrd_start));
 		TRY(fdt_property_u64(fdt, "linux,initrd-end", p->initrd_end));
@@ -132,6 +151,7 @@ int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p)
 	TRY(fdt_end_node(fdt));
 
 	TRY(build_cpus(fdt, p));
+	TRY(build_soc(fdt, p, uart_node));
 	TRY(fdt_end_node(fdt));
 	return fdt_finish(fdt);
 }

@@ -2,7 +2,8 @@
  * The device tree a guest boots with, generated with libfdt: its own
  * memory, one hart whose ISA string is the host's minus what the virtual
  * hart does not provide, Sv39 as the MMU type, and /chosen with the guest's
- * bootargs and initrd. Only devices the guest really gets appear.
+ * bootargs, initrd and console. Only devices the guest really gets appear:
+ * the UART (polled: there is no interrupt controller yet).
  */
 #ifndef HV_GUEST_DT_H
 #define HV_GUEST_DT_H
@@ -18,6 +19,9 @@ struct guest_dt_params {
 	const char *bootargs;
 	uint64_t initrd_start; /* guest-physical; both 0 when there is none */
 	uint64_t initrd_end;
+	uint64_t uart_base;    /* the emulated NS16550A */
+	uint64_t uart_size;
+	uint32_t uart_clock_hz;
 };
 
 /* The guest's riscv,isa: the base letters the virtual hart offers (no h,

@@ -7,6 +7,7 @@
 #include "core/vtrap.h"
 #include "encoding.h"
 #include "hv/guest.h"
+#include "hv/mmio.h"
 #include "hv/shadow.h"
 #include "hv/stop.h"
 
@@ -107,9 +108,13 @@ void vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va)
 		return;
 	}
 	if (!guest_gpa_to_hva(g, r.gpa, 1)) {
-		/* Nothing answers at this guest-physical address (devices are
-		 * not emulated yet): the access fault hardware would give. */
-		vtrap_enter(&v->vh, access_fault_cause[acc], va);
+		/* An emulated device, or nothing: then the access fault that
+		 * hardware gives for missing memory (also for fetching from a
+		 * device). */
+		if (acc != SV39_FETCH && mmio_device_at(r.gpa))
+			mmio_emulate(v, r.gpa, va, acc);
+		else
+			vtrap_enter(&v->vh, access_fault_cause[acc], va);
 		return;
 	}
 	if ((v->vh.satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE)

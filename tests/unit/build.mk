@@ -18,6 +18,7 @@ UNIT_SRCS_vtrap_test := $(CORE_CSR_SRCS)
 UNIT_SRCS_vreal_test := $(CORE_CSR_SRCS)
 UNIT_SRCS_sv39_test := src/core/sv39.c
 UNIT_SRCS_mmio_test := src/core/mmio.c
+UNIT_SRCS_uart16550_test := src/dev/uart16550.c
 UNIT_SRCS_cmdline_test := src/hv/cmdline.c src/lib/printf.c
 UNIT_SRCS_guest_dt_test := src/hv/guest_dt.c src/lib/printf.c
 UNIT_OBJS_guest_dt_test := $(HOST_LIBFDT_OBJS)
@@ -28,7 +29,7 @@ unit: $(UNIT_TESTS)
 
 .SECONDEXPANSION:
 $(BUILD)/unit/%: tests/unit/%.c $$(UNIT_SRCS_$$*) $$(UNIT_OBJS_$$*) \
-		 $(wildcard src/core/*.h src/include/*.h) | $(LIBFDT_DIR)/libfdt.h
+		 $(wildcard src/core/*.h src/include/*.h src/dev/*.h src/hv/*.h) | $(LIBFDT_DIR)/libfdt.h
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -isystem $(LIBFDT_DIR) -o $@ $< \

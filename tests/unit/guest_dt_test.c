@@ -48,6 +48,9 @@ static const struct guest_dt_params params = {
 	.bootargs = "console=hvc0",
 	.initrd_start = 0x87000000UL,
 	.initrd_end = 0x87100000UL,
+	.uart_base = 0x10000000UL,
+	.uart_size = 0x100,
+	.uart_clock_hz = 3686400,
 };
 
 static void test_tree_has_memory_cpu_and_chosen(void **state)
@@ -75,6 +78,10 @@ static void test_tree_has_memory_cpu_and_chosen(void **state)
 
 	int chosen = fdt_path_offset(buf, "/chosen");
 	assert_string_equal(fdt_getprop(buf, chosen, "bootargs", NULL), "console=hvc0");
+	assert_string_equal(fdt_getprop(buf, chosen, "stdout-path", NULL), "/soc/serial@10000000");
+	int uart = fdt_path_offset(buf, "/soc/serial@10000000");
+	assert_true(uart >= 0);
+	assert_string_equal(fdt_getprop(buf, uart, "compatible", NULL), "ns16550a");
 	const fdt64_t *start = fdt_getprop(buf, chosen, "linux,initrd-start", &len);
 	assert_int_equal(len, 8);
 	assert_int_equal(fdt64_ld(start), 0x87000000UL);
