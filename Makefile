@@ -43,6 +43,7 @@ include src/hv/build.mk
 include tests/linux/build.mk
 include tests/guests/build.mk
 include tests/unit/build.mk
+include tests/fuzz/build.mk
 include proofs/build.mk
 
 all: $(MSTUB_ELF) $(HV_ELF) $(GUEST_BINS)
@@ -50,8 +51,11 @@ all: $(MSTUB_ELF) $(HV_ELF) $(GUEST_BINS)
 # make run                     Linux under the hypervisor, then a shell
 # make run GUEST=file APPEND=.. any guest image: a Linux Image or a raw
 #                               S-mode binary (e.g. $(DEMO_GUEST))
+# make run GUEST=uboot          Debian's S-mode U-Boot, to its prompt
 GUEST  ?= linux
 APPEND ?=
+UBOOT  := /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
+override GUEST := $(if $(filter uboot,$(GUEST)),$(UBOOT),$(GUEST))
 run: deps
 	@$(MAKE) --no-print-directory run-guest
 
@@ -71,7 +75,12 @@ endif
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: unit prove guest-tests guest-diff linux-test-hv
+check-all: unit fuzz-short prove guest-tests guest-diff linux-test-hv uboot-test
+
+# Debian's S-mode U-Boot under the hypervisor, driven at its prompt.
+.PHONY: uboot-test
+uboot-test: $(MSTUB_ELF) $(HV_ELF)
+	@set -e; for fw in stub opensbi; do BUILD=$(BUILD) ./scripts/uboot-test.sh $$fw $(HV_ELF); done
 
 clean:
 	rm -rf $(BUILD)
