@@ -9,6 +9,7 @@ packages=(
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
   frama-c-base why3 z3 cvc4
   libcmocka-dev pkg-config
+  clang libclang-rt-14-dev
   linux-source-6.1
   gcc-riscv64-linux-gnu libc6-dev-riscv64-cross flex bison bc
 )

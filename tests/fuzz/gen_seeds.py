@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Write the hand-made seed inputs of tests/fuzz/corpus/ (layouts: see the
+comments at the top of sv39_fuzz.c and mmio_fuzz.c). Run from the repo root."""
+import os
+import struct
+
+V, R, W, X, U, G, A, D = (1 << i for i in range(8))
+RAM_PPN = 0x80000000 >> 12
+
+
+def sv39(flags, satp, va, flags2=1, hpa=0x100000000, pages=16, gbase=128, shape=0, recs=()):
+    out = struct.pack('<BQQBQHBB', flags, satp, va, flags2, hpa, pages, gbase, shape)
+    for word, value in recs:
+        out += struct.pack('<HQ', word, value)
+    return out
+
+
+def pte(ppn, fl):
+    return ppn << 10 | fl
+
+
+SV, LOAD, STORE, FETCH, VU, SUM, MXR, RELOC, OTHER = 1, 2, 4, 0, 8, 16, 32, 64, 128
+VA = 0x80003123  # vpn2 2, vpn1 0, vpn0 3
+chain = [(0 * 512 + 2, pte(1, V)), (1 * 512 + 0, pte(2, V))]
+seeds = {
+    'bare_store': sv39(STORE, 0, 0x80001234),
+    'bare_vu_fetch': sv39(VU, 0, 0x80000010),
+    '4k_store_sets_ad': sv39(SV | STORE | RELOC, 0, VA,
+                             recs=chain + [(2 * 512 + 3, pte(5, V | R | W | X))]),
+    '4k_load_vu': sv39(SV | LOAD | VU | RELOC, 0, VA,
+                       recs=chain + [(2 * 512 + 3, pte(6, V | R | U | A))]),
+    '4k_sum_load': sv39(SV | LOAD | SUM | RELOC, 0, VA,
+                        recs=chain + [(2 * 512 + 3, pte(7, V | R | W | U | A | D))]),
+    '4k_mxr_exec_only': sv39(SV | LOAD | MXR | RELOC, 0, VA,
+                             recs=chain + [(2 * 512 + 3, pte(8, V | X | A))]),
+    '2m_fetch': sv39(SV | FETCH | RELOC, 0, VA,
+                     recs=[chain[0], (1 * 512 + 0, pte(0, V | R | X))]),
+    '1g_store_dirty': sv39(SV | STORE | RELOC, 0, VA,
+                           recs=[(0 * 512 + 2, pte(0, V | R | W | A | D))]),
+    'table_outside_ram': sv39(SV | LOAD | RELOC, 0, VA,
+                              recs=[(0 * 512 + 2, pte(20, V))]),
+    'root_outside_ram': sv39(SV | LOAD | RELOC, 17, VA),
+    'cas_races': sv39(SV | STORE | RELOC | OTHER, 0, VA, flags2=1 | 2,
+                      recs=chain + [(2 * 512 + 3, pte(5, V | R | W))]),
+    'gmem_window': sv39(SV | STORE | RELOC, 0, VA, shape=0x35,
+                        recs=chain + [(2 * 512 + 3, pte(5, V | R | W | X))]),
+    'gmem_tiny': sv39(SV | LOAD | RELOC, 0, VA, shape=0xff),
+    'noncanonical': sv39(SV | LOAD, RAM_PPN, 0x0000004000000000, flags2=0),
+}
+os.makedirs('tests/fuzz/corpus/sv39', exist_ok=True)
+for name, data in seeds.items():
+    with open(f'tests/fuzz/corpus/sv39/{name}', 'wb') as f:
+        f.write(data)
+
+# mmio: 4 bytes of instruction, 8 bytes of raw device value.
+raw = 0x8899aabbccddeeff
+insns = {
+    'lw': 0x0005a503, 'lbu': 0x0005c503, 'ld': 0x0005b503, 'sb': 0x00b50023,
+    'sd': 0x00b53423, 'addi': 0x00000013, 'amoadd_w': 0x00b5a52f,
+    'c_lw': 0x4188, 'c_sd': 0xe188, 'c_lwsp': 0x4502, 'c_sdsp': 0xe406,
+    'c_fld': 0x2188,
+}
+os.makedirs('tests/fuzz/corpus/mmio', exist_ok=True)
+for name, insn in insns.items():
+    with open(f'tests/fuzz/corpus/mmio/{name}', 'wb') as f:
+        f.write(struct.pack('<IQ', insn, raw))
