@@ -27,9 +27,21 @@ static void device_write(struct guest *g, uint64_t gpa, uint64_t value)
 		uart16550_write(&g->uart, (unsigned)off, (uint8_t)value);
 }
 
+#define OPCODE_AMO 0x2fU
+#define AMO_FUNCT5_LR 0x02U
+
+/* The access fault for what the device cannot take: an AMO is a store/AMO
+ * access (QEMU 7.2 reports some as loads), LR a load, the rest as trapped. */
+static uint64_t access_fault(uint32_t insn, enum sv39_access acc)
+{
+	if (INSN_OPCODE(insn) == OPCODE_AMO)
+		return INSN_FUNCT7(insn) >> 2 == AMO_FUNCT5_LR ? CAUSE_LOAD_ACCESS
+							      : CAUSE_STORE_ACCESS;
+	return acc == SV39_LOAD ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
+}
+
 void mmio_emulate(struct vcpu *v, uint64_t gpa, uint64_t va, enum sv39_access acc)
 {
-	uint64_t fault = acc == SV39_LOAD ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
 	uint32_t insn;
 	if (!vmem_fetch_insn(v, &insn))
 		return;
@@ -37,7 +49,7 @@ void mmio_emulate(struct vcpu *v, uint64_t gpa, uint64_t va, enum sv39_access ac
 	bool kind_ok = (acc == SV39_LOAD && d.kind == MMIO_LOAD) ||
 		       (acc == SV39_STORE && d.kind == MMIO_STORE);
 	if (!kind_ok || gpa % d.width || d.width > sizeof(uint32_t)) {
-		vtrap_enter(&v->vh, fault, va);
+		vtrap_enter(&v->vh, access_fault(insn, acc), va);
 		return;
 	}
 	if (d.kind == MMIO_LOAD) {

@@ -1,7 +1,7 @@
 # Bare-metal S-mode test guests: built as ELF (native runs: -kernel) and
 # raw binaries (under the hypervisor: -initrd, loaded at 0x80200000).
 GUEST_NAMES := hello csr_basic trap_ucall illegal_csr escape sbi csr_diff sbi_conf uart \
-               vm_basic vm_attack vm_window
+               mmio_attack vm_basic vm_attack vm_window
 GUEST_MODES ?= native-stub native-opensbi hv-stub hv-opensbi
 # Per-guest mode lists (default: all of GUEST_MODES). sbi_conf checks the
 # hypervisor's SBI, natively the firmware's is a different one.
@@ -9,6 +9,8 @@ GUEST_MODES_sbi_conf := hv-stub hv-opensbi
 # vm_attack needs the hypervisor's guest-physical map (128 MiB of RAM, only
 # the UART emulated); natively the same PTEs reach RAM and devices.
 GUEST_MODES_vm_attack := hv-stub hv-opensbi
+# mmio_attack checks the hypervisor's answers to MMIO the UART cannot take.
+GUEST_MODES_mmio_attack := hv-stub hv-opensbi
 # vm_window ends in a hypervisor stop: checked by vm_window.expect (run.sh).
 GUEST_MODES_vm_window := hv-stub hv-opensbi
 # Each guest's modes, as name:mode pairs.
