@@ -8,12 +8,12 @@
 #include "encoding.h"
 #include "hv/cmdline.h"
 #include "hv/console.h"
-#include "hv/csr.h"
 #include "hv/guest.h"
 #include "hv/layout.h"
 #include "hv/mm.h"
 #include "hv/platform.h"
 #include "hv/trap.h"
+#include "lib/csr.h"
 #include "lib/printf.h"
 
 #define MIB (UL(1) << 20)
@@ -103,7 +103,7 @@ void hv_main(uint64_t hartid, uint64_t dtb_pa)
 
 	/* The guest's timer arrives as the real supervisor timer interrupt,
 	 * taken only while the guest runs (the hypervisor keeps SIE clear). */
-	csr_write(sie, MIP_STIP);
+	csr_write(CSR_SIE, MIP_STIP);
 	vcpu_load_real_state(&guest.vcpu);
 	sfence_vma_all();
 	vcpu_enter(&guest.vcpu);

@@ -4,10 +4,10 @@
 #include <string.h>
 
 #include "encoding.h"
-#include "hv/csr.h"
 #include "hv/guest.h"
 #include "hv/layout.h"
 #include "hv/mm.h"
+#include "lib/csr.h"
 
 extern uint64_t hv_boot_root[SV39_PTES_PER_TABLE];
 
@@ -136,7 +136,7 @@ void shadow_flush_va(struct guest *g, uint64_t va)
 	if (superpage)
 		sfence_vma_all();
 	else
-		__asm__ volatile("sfence.vma %0" : : "r"(va) : "memory");
+		sfence_vma_page(va);
 }
 
 /* The level-0 entry for va under root, allocating missing tables (NULL
@@ -175,7 +175,7 @@ bool shadow_map(struct guest *g, enum shadow_ctx ctx, uint64_t va, uint64_t leaf
 	/* A fault never leaves an invalid entry cached, but an entry that
 	 * gains a permission may be. */
 	if (upgrade)
-		__asm__ volatile("sfence.vma %0" : : "r"(va) : "memory");
+		sfence_vma_page(va);
 	return true;
 }
 

@@ -1,16 +1,16 @@
 #include "hv/timer.h"
 
-#include "core/vtrap.h"
 #include "encoding.h"
-#include "hv/csr.h"
+#include "core/vtrap.h"
 #include "hv/stop.h"
+#include "lib/csr.h"
 #include "lib/sbi.h"
 
 #define TIMER_NEVER UL(-1)
 
 static uint64_t now(void)
 {
-	return csr_read(time);
+	return csr_read(CSR_TIME);
 }
 
 /* Raise the virtual timer interrupt if the deadline passed; otherwise make
@@ -48,7 +48,7 @@ void vcpu_wait_for_interrupt(struct vcpu *v)
 		/* sstatus.SIE is 0 here: the real interrupt wakes the WFI
 		 * without trapping, and is handled right after. */
 		__asm__ volatile("wfi");
-		if (csr_read(sip) & MIP_STIP)
+		if (csr_read(CSR_SIP) & MIP_STIP)
 			timer_interrupt(v);
 	}
 }

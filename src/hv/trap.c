@@ -1,34 +1,34 @@
 #include "hv/trap.h"
 
+#include "encoding.h"
 #include "core/vcsr.h"
 #include "core/vreal.h"
 #include "core/vtrap.h"
-#include "encoding.h"
 #include "hv/console.h"
-#include "hv/csr.h"
 #include "hv/guest.h"
-#include "hv/stop.h"
 #include "hv/sbi/vsbi.h"
 #include "hv/shadow.h"
+#include "hv/stop.h"
 #include "hv/timer.h"
 #include "hv/vmem.h"
+#include "lib/csr.h"
 
 void vcpu_load_real_state(struct vcpu *v)
 {
 	uint64_t want_satp = shadow_satp(v->guest, &v->vh);
 	if (want_satp != v->real_satp) {
-		csr_write(satp, want_satp);
+		csr_write(CSR_SATP, want_satp);
 		v->real_satp = want_satp;
 	}
 	/* Derived by the proved core: real U-mode on sret, the guest's FS and
 	 * MXR, nothing else of the guest's. */
-	uint64_t sstatus_now = csr_read(sstatus);
+	uint64_t sstatus_now = csr_read(CSR_SSTATUS);
 	uint64_t want_sstatus = vreal_sstatus(&v->vh, sstatus_now);
 	if (want_sstatus != sstatus_now)
-		csr_write(sstatus, want_sstatus);
+		csr_write(CSR_SSTATUS, want_sstatus);
 	uint64_t want_counteren = vreal_scounteren(&v->vh);
 	if (want_counteren != v->real_scounteren) {
-		csr_write(scounteren, want_counteren);
+		csr_write(CSR_SCOUNTEREN, want_counteren);
 		v->real_scounteren = want_counteren;
 	}
 }
@@ -166,11 +166,11 @@ static void handle_exception(struct vcpu *v, uint64_t cause, uint64_t stval)
 
 struct vcpu *trap_dispatch(struct vcpu *v)
 {
-	uint64_t cause = csr_read(scause);
-	uint64_t stval = csr_read(stval);
-	v->vh.pc = csr_read(sepc);
+	uint64_t cause = csr_read(CSR_SCAUSE);
+	uint64_t stval = csr_read(CSR_STVAL);
+	v->vh.pc = csr_read(CSR_SEPC);
 	/* FP instructions mark the real FS dirty; the guest must see that. */
-	v->vh.sstatus = (v->vh.sstatus & ~SSTATUS_FS) | (csr_read(sstatus) & SSTATUS_FS);
+	v->vh.sstatus = (v->vh.sstatus & ~SSTATUS_FS) | (csr_read(CSR_SSTATUS) & SSTATUS_FS);
 
 	if (cause & CAUSE_INTERRUPT)
 		handle_interrupt(v, cause & ~CAUSE_INTERRUPT);
@@ -189,5 +189,5 @@ struct vcpu *trap_dispatch(struct vcpu *v)
 void hv_trap_in_hypervisor(void)
 {
 	hv_panic("trap in the hypervisor: scause %lx sepc %lx stval %lx",
-		 csr_read(scause), csr_read(sepc), csr_read(stval));
+		 csr_read(CSR_SCAUSE), csr_read(CSR_SEPC), csr_read(CSR_STVAL));
 }

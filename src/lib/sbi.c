@@ -1,6 +1,7 @@
 #include "lib/sbi.h"
 
 #include "encoding.h"
+#include "lib/printf.h"
 
 struct sbiret sbi_call(unsigned long eid, unsigned long fid, unsigned long a0,
 		       unsigned long a1, unsigned long a2)
@@ -58,6 +59,33 @@ int sbi_console_getc(void)
 {
 	struct sbiret r = sbi_call(SBI_EXT_LEGACY_GETCHAR, 0, 0, 0, 0);
 	return r.error < 0 ? -1 : (int)(r.error & 0xff);
+}
+
+/* Output is gathered per line so that one SBI call carries many bytes. */
+struct line {
+	char buf[160];
+	unsigned long len;
+};
+
+static void line_flush(struct line *l)
+{
+	sbi_console_write(l->buf, l->len);
+	l->len = 0;
+}
+
+static void line_putc(char c, void *ctx)
+{
+	struct line *l = ctx;
+	l->buf[l->len++] = c;
+	if (c == '\n' || l->len == sizeof(l->buf))
+		line_flush(l);
+}
+
+void sbi_console_vprintf(const char *fmt, va_list ap)
+{
+	struct line l = { .len = 0 };
+	fmt_vprintf(line_putc, &l, fmt, ap);
+	line_flush(&l);
 }
 
 void sbi_set_timer(uint64_t when)

@@ -3,6 +3,7 @@
 #ifndef LIB_SBI_H
 #define LIB_SBI_H
 
+#include <stdarg.h>
 #include <stdint.h>
 
 struct sbiret {
@@ -19,6 +20,8 @@ struct sbiret sbi_call(unsigned long eid, unsigned long fid, unsigned long a0,
 void sbi_console_init(uint64_t virt_to_phys_offset);
 void sbi_console_putc(char c);
 void sbi_console_write(const char *s, unsigned long len);
+/* printf to the console, sent a line at a time. */
+void sbi_console_vprintf(const char *fmt, va_list ap);
 /* One byte of console input, or -1 when none is waiting (legacy getchar:
  * every firmware has it, and it needs no buffer address). */
 int sbi_console_getc(void);

@@ -11,20 +11,9 @@
 #include <stdint.h>
 
 #include "encoding.h"
+#include "lib/csr.h"
 #include "lib/printf.h"
 
-#define csr_read(csr)                                                  \
-	({                                                             \
-		unsigned long v_;                                      \
-		__asm__ volatile("csrr %0, %1" : "=r"(v_) : "i"(csr)); \
-		v_;                                                    \
-	})
-#define csr_write(csr, v) \
-	__asm__ volatile("csrw %0, %1" ::"i"(csr), "r"((unsigned long)(v)) : "memory")
-#define csr_set(csr, v) \
-	__asm__ volatile("csrs %0, %1" ::"i"(csr), "r"((unsigned long)(v)) : "memory")
-#define csr_clear(csr, v) \
-	__asm__ volatile("csrc %0, %1" ::"i"(csr), "r"((unsigned long)(v)) : "memory")
 
 #define MSTUB_IMPL_VERSION 1UL
 

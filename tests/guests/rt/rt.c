@@ -3,7 +3,6 @@
 
 #include <stdarg.h>
 
-#include "lib/printf.h"
 #include "lib/sbi.h"
 
 #ifndef RT_GUEST_NAME
@@ -20,34 +19,12 @@ __attribute__((noreturn)) void rt_start(unsigned long hartid);
 __attribute__((noreturn)) void rt_unexpected_trap(uint64_t scause, uint64_t sepc,
 						  uint64_t stval);
 
-/* Console output is buffered per line so DBCN sends whole lines. */
-struct line {
-	char buf[128];
-	unsigned long len;
-};
-
-static void line_flush(struct line *l)
-{
-	sbi_console_write(l->buf, l->len);
-	l->len = 0;
-}
-
-static void line_putc(char c, void *ctx)
-{
-	struct line *l = ctx;
-	l->buf[l->len++] = c;
-	if (c == '\n' || l->len == sizeof(l->buf))
-		line_flush(l);
-}
-
 void rt_printf(const char *fmt, ...)
 {
-	struct line l = { .len = 0 };
 	va_list ap;
 	va_start(ap, fmt);
-	fmt_vprintf(line_putc, &l, fmt, ap);
+	sbi_console_vprintf(fmt, ap);
 	va_end(ap);
-	line_flush(&l);
 }
 
 bool rt_check(bool ok, const char *expr, const char *file, int line)

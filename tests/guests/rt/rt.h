@@ -49,18 +49,7 @@ bool rt_user(void (*fn)(void), struct rt_trap *out);
 __attribute__((noreturn)) void rt_finish(void);
 
 /* CSR access by number (names from encoding.h). */
-#define csr_read(csr)                                                  \
-	({                                                             \
-		unsigned long v_;                                      \
-		__asm__ volatile("csrr %0, %1" : "=r"(v_) : "i"(csr)); \
-		v_;                                                    \
-	})
-#define csr_write(csr, v) \
-	__asm__ volatile("csrw %0, %1" ::"i"(csr), "r"((unsigned long)(v)) : "memory")
-#define csr_set(csr, v) \
-	__asm__ volatile("csrs %0, %1" ::"i"(csr), "r"((unsigned long)(v)) : "memory")
-#define csr_clear(csr, v) \
-	__asm__ volatile("csrc %0, %1" ::"i"(csr), "r"((unsigned long)(v)) : "memory")
+#include "lib/csr.h"
 /* csrrw/csrrs/csrrc returning the old value. */
 #define csr_swap(csr, v)                                               \
 	({                                                             \
