@@ -48,10 +48,10 @@ static void raise_illegal(struct vcpu *v, uint32_t insn)
 	vtrap_enter(&v->vh, CAUSE_ILLEGAL_INSTRUCTION, insn);
 }
 
+/* The core decides the rest (reserved funct3 4 included: illegal). */
 static bool is_csr_insn(uint32_t insn)
 {
-	return INSN_OPCODE(insn) == OPCODE_SYSTEM && INSN_FUNCT3(insn) != FUNCT3_PRIV &&
-	       INSN_FUNCT3(insn) != 4U;
+	return INSN_OPCODE(insn) == OPCODE_SYSTEM && INSN_FUNCT3(insn) != FUNCT3_PRIV;
 }
 
 static bool is_sfence_vma(uint32_t insn)
