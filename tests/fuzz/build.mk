@@ -18,18 +18,29 @@ FUZZ_NAMES  := $(patsubst tests/fuzz/%_fuzz.c,%,$(wildcard tests/fuzz/*_fuzz.c))
 FUZZ_BINS   := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
 FUZZ_SRCS_sv39 := src/core/sv39.c
 FUZZ_SRCS_mmio := src/core/mmio.c
+FUZZ_SRCS_guest_dt := src/hv/guest_dt.c src/lib/printf.c
+FUZZ_OBJS_guest_dt := $(LIBFDT_SRCS:%.c=$(BUILD)/fuzz/libfdt/%.o)
 FUZZ_MAXLEN_sv39 := 1024
 FUZZ_MAXLEN_mmio := 12
+FUZZ_MAXLEN_guest_dt := 1024
+
+# libfdt (Debian's code) with the sanitizers but its own warning level.
+$(BUILD)/fuzz/libfdt/%.o: $(LIBFDT_DIR)/%.c
+	@mkdir -p $(@D)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) -g -O1 -fsanitize=address,undefined -I$(LIBFDT_DIR) -c $< -o $@
 
 # fuzz-short-<name> and fuzz-long-<name> are pattern rules, so not .PHONY.
 .PHONY: fuzz fuzz-short fuzz-bins
 fuzz-bins: $(FUZZ_BINS)
 
 .SECONDEXPANSION:
-$(BUILD)/fuzz/%: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) $(wildcard src/core/*.h src/include/*.h)
+$(BUILD)/fuzz/%: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) $$(FUZZ_OBJS_$$*) \
+		 $(wildcard src/core/*.h src/include/*.h src/hv/*.h) | $(LIBFDT_DIR)/libfdt.h
 	@mkdir -p $(@D)
 	@echo "  FUZZCC  $@"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS_$*)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -isystem $(LIBFDT_DIR) -o $@ $< $(FUZZ_SRCS_$*) \
+		$(FUZZ_OBJS_$*)
 
 # fuzz-<time>-<name>: run one target for FUZZ_SHORT_TIME or FUZZ_TIME
 # seconds; libFuzzer exits non-zero on a crash, a leak or a timeout, and
