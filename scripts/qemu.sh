@@ -16,6 +16,8 @@
 #   --guest-initrd FILE  the guest's initrd (with --hv) or the kernel's (native)
 #   --append ARGS        the command line: with --hv, hv.* options and the
 #                   guest's bootargs (see src/hv/cmdline.h); native, the kernel's
+#   --disk FILE     a raw disk image as QEMU virt's virtio-blk device (the
+#                   hypervisor drives it and gives its guest a virtual one)
 #   --timeout SEC   kill QEMU after SEC seconds (exit status 124)
 #   --log FILE      console to FILE instead of the terminal, stdin closed
 #   --dry-run       print the command, do not run it
@@ -29,13 +31,13 @@ BUILD=${BUILD:-build}
 OPENSBI_FW=${OPENSBI_FW:-/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf}
 MEM=${MEM:-512M}
 
-firmware=stub hv="" guest="" initrd="" append="" native=0 timeout="" log="" dry=0 extra=()
+firmware=stub hv="" guest="" initrd="" disk="" append="" native=0 timeout="" log="" dry=0 extra=()
 # Where QEMU's loader puts a guest initrd: between the hypervisor image and
 # the guest image, which QEMU's -initrd places at 0x88200000.
 GUEST_INITRD_ADDR=0x84000000
 
 usage() {
-	sed -n '2,24s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,26s/^# \{0,1\}//p' "$0" >&2
 	exit "${1:-2}"
 }
 
@@ -46,6 +48,7 @@ while [ $# -gt 0 ]; do
 	--guest) guest=${2:?}; shift 2 ;;
 	--guest-initrd) initrd=${2:?}; shift 2 ;;
 	--append) append=${2?}; shift 2 ;;
+	--disk) disk=${2:?}; shift 2 ;;
 	--native) native=1; shift ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--log) log=${2:?}; shift 2 ;;
@@ -66,7 +69,7 @@ if [ "$native" = 1 ] && [ -n "$hv" ]; then
 	echo "qemu.sh: --native and --hv exclude each other" >&2
 	exit 2
 fi
-for f in "$bios" "$guest" ${hv:+"$hv"} ${initrd:+"$initrd"}; do
+for f in "$bios" "$guest" ${hv:+"$hv"} ${initrd:+"$initrd"} ${disk:+"$disk"}; do
 	[ -f "$f" ] || { echo "qemu.sh: missing $f" >&2; exit 2; }
 done
 
@@ -85,6 +88,9 @@ else
 	[ -z "$initrd" ] || cmd+=(-initrd "$initrd")
 fi
 [ -z "$append" ] || cmd+=(-append "$append")
+if [ -n "$disk" ]; then
+	cmd+=(-drive "file=$disk,if=none,format=raw,id=disk0" -device virtio-blk-device,drive=disk0)
+fi
 cmd+=("${extra[@]}")
 if [ -n "$timeout" ]; then
 	cmd=(timeout --kill-after=5 "$timeout" "${cmd[@]}")
