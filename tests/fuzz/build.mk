@@ -19,10 +19,12 @@ FUZZ_BINS   := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
 FUZZ_SRCS_sv39 := src/core/sv39.c
 FUZZ_SRCS_mmio := src/core/mmio.c
 FUZZ_SRCS_guest_dt := src/hv/guest_dt.c src/lib/printf.c
+FUZZ_SRCS_virtio_blk := src/dev/virtio_blk.c src/dev/virtq.c
 FUZZ_OBJS_guest_dt := $(LIBFDT_SRCS:%.c=$(BUILD)/fuzz/libfdt/%.o)
 FUZZ_MAXLEN_sv39 := 1024
 FUZZ_MAXLEN_mmio := 12
 FUZZ_MAXLEN_guest_dt := 1024
+FUZZ_MAXLEN_virtio_blk := 4096
 
 # libfdt (Debian's code) with the sanitizers but its own warning level.
 $(BUILD)/fuzz/libfdt/%.o: $(LIBFDT_DIR)/%.c
@@ -36,7 +38,7 @@ fuzz-bins: $(FUZZ_BINS)
 
 .SECONDEXPANSION:
 $(BUILD)/fuzz/%: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) $$(FUZZ_OBJS_$$*) \
-		 $(wildcard src/core/*.h src/include/*.h src/hv/*.h) | $(LIBFDT_DIR)/libfdt.h
+		 $(wildcard src/core/*.h src/include/*.h src/hv/*.h src/dev/*.h) | $(LIBFDT_DIR)/libfdt.h
 	@mkdir -p $(@D)
 	@echo "  FUZZCC  $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -isystem $(LIBFDT_DIR) -o $@ $< $(FUZZ_SRCS_$*) \

@@ -19,6 +19,7 @@ UNIT_SRCS_vreal_test := $(CORE_CSR_SRCS)
 UNIT_SRCS_sv39_test := src/core/sv39.c
 UNIT_SRCS_mmio_test := src/core/mmio.c
 UNIT_SRCS_uart16550_test := src/dev/uart16550.c
+UNIT_SRCS_virtio_blk_test := src/dev/virtio_blk.c src/dev/virtq.c
 UNIT_SRCS_plic_test := src/dev/plic.c
 UNIT_SRCS_cmdline_test := src/hv/cmdline.c src/lib/printf.c
 UNIT_SRCS_guest_dt_test := src/hv/guest_dt.c src/lib/printf.c
