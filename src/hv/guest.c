@@ -4,28 +4,12 @@
 
 #include "core/vcsr.h"
 #include "hv/guest_dt.h"
-#include "hv/console.h"
+#include "hv/devices.h"
 #include "hv/layout.h"
-#include "hv/mmio.h"
 #include "hv/mm.h"
 #include "hv/timer.h"
 
 #define GIGAPAGE_SIZE (UL(1) << 30)
-
-/* The guest's UART is the real console. */
-static void uart_putc(void *ctx, char c)
-{
-	(void)ctx;
-	console_write(&c, 1);
-}
-
-static int uart_getc(void *ctx)
-{
-	(void)ctx;
-	return console_getc();
-}
-
-static const struct uart16550_io uart_io = { uart_putc, uart_getc, NULL };
 
 /* The RISC-V Linux Image header (Documentation/riscv/boot-image-header.rst). */
 struct linux_header {
@@ -110,14 +94,14 @@ const char *guest_reset(struct guest *g)
 	const char *err = plan_layout(g, l);
 	if (err)
 		return err;
+	devices_reset(g);
 	memset(pa_to_va(g->ram_hpa), 0, g->ram_size);
 	memcpy(guest_gpa_to_hva(g, l->entry, 1), pa_to_va(c->image.start),
 	       c->image.end - c->image.start);
 	if (l->initrd_end)
 		memcpy(guest_gpa_to_hva(g, l->initrd_start, 1), pa_to_va(c->initrd.start),
 		       l->initrd_end - l->initrd_start);
-	uart16550_init(&g->uart, &uart_io);
-	const struct guest_dt_params dt = {
+	struct guest_dt_params dt = {
 		.ram_base = GUEST_RAM_BASE,
 		.ram_size = g->ram_size,
 		.timebase_hz = c->timebase_hz,
@@ -125,10 +109,8 @@ const char *guest_reset(struct guest *g)
 		.bootargs = c->bootargs,
 		.initrd_start = l->initrd_start,
 		.initrd_end = l->initrd_end,
-		.uart_base = GUEST_UART_BASE,
-		.uart_size = GUEST_UART_SIZE,
-		.uart_clock_hz = GUEST_UART_CLOCK_HZ,
 	};
+	devices_dt_params(g, &dt);
 	if (guest_dt_build(guest_gpa_to_hva(g, l->dt, GUEST_DT_SIZE), GUEST_DT_SIZE, &dt))
 		return "cannot build the guest device tree";
 

@@ -12,7 +12,10 @@
 #include <stdint.h>
 
 #include "core/gmem.h"
+#include "dev/plic.h"
 #include "dev/uart16550.h"
+#include "dev/virtio_blk.h"
+#include "hv/host_vblk.h"
 #include "hv/platform.h"
 #include "hv/shadow.h"
 #include "hv/vcpu.h"
@@ -31,6 +34,8 @@ struct guest_config {
 	const char *bootargs;
 	const char *host_isa;
 	uint64_t timebase_hz;
+	bool has_disk;            /* the real disk is the guest's */
+	struct host_vblk_info disk;
 };
 
 /* Where guest_reset put things, guest-physical. */
@@ -49,7 +54,12 @@ struct guest {
 	struct guest_layout layout;
 	struct gmem gmem;       /* guest RAM as the proved walker sees it */
 	struct shadow shadow;
-	struct uart16550 uart;  /* at GUEST_UART_BASE (hv/mmio.h) */
+	/* Its devices (hv/devices.h says where they appear). */
+	struct uart16550 uart;
+	struct plic plic;
+	struct virtio_blk vblk; /* only with config.has_disk */
+	uint32_t held_host_irq; /* real PLIC source in service until the guest
+				   completes its own (hv/devices.c); 0: none */
 	struct vcpu vcpu;
 };
 

@@ -4,9 +4,11 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "encoding.h"
 #include "lib/printf.h"
 
 #define CPU_INTC_PHANDLE 1U
+#define PLIC_PHANDLE 2U
 
 /* Single-letter extensions the virtual hart implements as the host does:
  * they need no help from the privileged architecture (F and D do, through
@@ -105,6 +107,32 @@ static int build_cpus(void *fdt, const struct guest_dt_params *p)
 	return fdt_end_node(fdt);
 }
 
+/* Context 0 is the hart's M-mode, context 1 its S-mode, as on QEMU virt. */
+static int build_plic(void *fdt, const struct guest_dt_params *p)
+{
+	static const char compatible[] = "sifive,plic-1.0.0\0riscv,plic0";
+	fdt32_t contexts[] = { cpu_to_fdt32(CPU_INTC_PHANDLE), cpu_to_fdt32(IRQ_M_EXT),
+			       cpu_to_fdt32(CPU_INTC_PHANDLE), cpu_to_fdt32(IRQ_S_EXT) };
+	char node[32];
+	fmt_snprintf(node, sizeof(node), "plic@%lx", p->plic_base);
+	TRY(fdt_begin_node(fdt, node));
+	TRY(fdt_property(fdt, "compatible", compatible, sizeof(compatible)));
+	TRY(reg_prop(fdt, p->plic_base, p->plic_size));
+	TRY(fdt_property_u32(fdt, "#address-cells", 0));
+	TRY(fdt_property_u32(fdt, "#interrupt-cells", 1));
+	TRY(fdt_property(fdt, "interrupt-controller", "", 0));
+	TRY(fdt_property(fdt, "interrupts-extended", contexts, sizeof(contexts)));
+	TRY(fdt_property_u32(fdt, "riscv,ndev", p->plic_ndev));
+	TRY(fdt_property_u32(fdt, "phandle", PLIC_PHANDLE));
+	return fdt_end_node(fdt);
+}
+
+static int interrupt_props(void *fdt, uint32_t irq)
+{
+	TRY(fdt_property_u32(fdt, "interrupt-parent", PLIC_PHANDLE));
+	return fdt_property_u32(fdt, "interrupts", irq);
+}
+
 static int build_soc(void *fdt, const struct guest_dt_params *p, const char *uart_node)
 {
 	TRY(fdt_begin_node(fdt, "soc"));
@@ -112,11 +140,22 @@ static int build_soc(void *fdt, const struct guest_dt_params *p, const char *uar
 	TRY(fdt_property_u32(fdt, "#size-cells", 2));
 	TRY(prop_str(fdt, "compatible", "simple-bus"));
 	TRY(fdt_property(fdt, "ranges", "", 0));
+	TRY(build_plic(fdt, p));
 	TRY(fdt_begin_node(fdt, uart_node));
 	TRY(prop_str(fdt, "compatible", "ns16550a"));
 	TRY(reg_prop(fdt, p->uart_base, p->uart_size));
 	TRY(fdt_property_u32(fdt, "clock-frequency", p->uart_clock_hz));
+	TRY(interrupt_props(fdt, p->uart_irq));
 	TRY(fdt_end_node(fdt));
+	if (p->virtio_size) {
+		char node[32];
+		fmt_snprintf(node, sizeof(node), "virtio_mmio@%lx", p->virtio_base);
+		TRY(fdt_begin_node(fdt, node));
+		TRY(prop_str(fdt, "compatible", "virtio,mmio"));
+		TRY(reg_prop(fdt, p->virtio_base, p->virtio_size));
+		TRY(interrupt_props(fdt, p->virtio_irq));
+		TRY(fdt_end_node(fdt));
+	}
 	return fdt_end_node(fdt);
 }
 

@@ -3,7 +3,8 @@
  * memory, one hart whose ISA string is the host's minus what the virtual
  * hart does not provide, Sv39 as the MMU type, and /chosen with the guest's
  * bootargs, initrd and console. Only devices the guest really gets appear:
- * the UART (polled: there is no interrupt controller yet).
+ * the PLIC, the UART and, when the machine has a disk, one virtio-blk
+ * transport, each where and with the interrupt QEMU virt gives it.
  */
 #ifndef HV_GUEST_DT_H
 #define HV_GUEST_DT_H
@@ -22,6 +23,13 @@ struct guest_dt_params {
 	uint64_t uart_base;    /* the emulated NS16550A */
 	uint64_t uart_size;
 	uint32_t uart_clock_hz;
+	uint32_t uart_irq;
+	uint64_t plic_base;    /* the virtual PLIC: contexts M and S of hart 0 */
+	uint64_t plic_size;
+	uint32_t plic_ndev;
+	uint64_t virtio_base;  /* the virtual virtio-blk; size 0: none */
+	uint64_t virtio_size;
+	uint32_t virtio_irq;
 };
 
 /* The guest's riscv,isa: the base letters the virtual hart offers (no h,

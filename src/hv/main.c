@@ -9,9 +9,13 @@
 #include "hv/cmdline.h"
 #include "hv/console.h"
 #include "hv/guest.h"
+#include "hv/host_plic.h"
+#include "hv/host_vblk.h"
+#include "dev/plic.h"
 #include "hv/layout.h"
 #include "hv/mm.h"
 #include "hv/platform.h"
+#include "hv/timer.h"
 #include "hv/trap.h"
 #include "lib/csr.h"
 #include "lib/printf.h"
@@ -42,7 +46,7 @@ void hv_main(uint64_t hartid, uint64_t dtb_pa)
 	hv_printf("\nhv: RISC-V hypervisor, hart %lu, running in S-mode\n", hartid);
 
 	struct platform plat;
-	int err = platform_probe(&plat, dtb_pa);
+	int err = platform_probe(&plat, dtb_pa, hartid);
 	if (err)
 		hv_panic("host device tree at %lx unusable (libfdt error %d)", dtb_pa, err);
 
@@ -71,6 +75,21 @@ void hv_main(uint64_t hartid, uint64_t dtb_pa)
 	busy[nbusy - 1] = pool;
 	mm_init(pool.start, pool.end);
 
+	bool sstc = platform_isa_has(plat.isa, "sstc");
+	timer_init(sstc);
+	hv_printf("hv: real timer through %s\n", sstc ? "Sstc stimecmp" : "SBI set_timer");
+	if (!plat.plic.size)
+		hv_panic("the host device tree has no PLIC for this hart's S-mode");
+	host_plic_init(&plat.plic);
+	struct host_vblk_info disk = { 0 };
+	const char *no_disk = host_vblk_init(&plat, &disk);
+	if (!no_disk && disk.irq >= PLIC_NSOURCES)
+		no_disk = "its interrupt is beyond the guest's PLIC";
+	if (no_disk && no_disk[0])
+		hv_printf("hv: the disk is not usable, the guest gets none: %s\n", no_disk);
+	if (!no_disk)
+		host_plic_enable(disk.irq);
+
 	const struct guest_config cfg = {
 		.ram_size = opt.guest_mem,
 		.image = plat.initrd,
@@ -78,6 +97,8 @@ void hv_main(uint64_t hartid, uint64_t dtb_pa)
 		.bootargs = guest_bootargs,
 		.host_isa = plat.isa,
 		.timebase_hz = plat.timebase_hz,
+		.has_disk = !no_disk,
+		.disk = disk,
 	};
 	const char *why = guest_create(&guest, &cfg, plat.ram, busy, nbusy,
 				       (uint64_t)(uintptr_t)__stack_top);
@@ -91,6 +112,10 @@ void hv_main(uint64_t hartid, uint64_t dtb_pa)
 	print_range("guest image", plat.initrd);
 	if (opt.initrd_size)
 		print_range("guest initrd", guest_initrd);
+	if (!no_disk)
+		hv_printf("hv:   %-18s virtio-mmio v%u at %lx, irq %u, %lu sectors%s%s\n", "disk",
+			  disk.version, disk.base, disk.irq, disk.capacity,
+			  disk.can_flush ? ", flush" : "", disk.read_only ? ", read-only" : "");
 	if (why)
 		hv_panic("cannot start the guest: %s", why);
 	print_range("guest RAM", (struct mem_range){ guest.ram_hpa,
@@ -101,9 +126,10 @@ void hv_main(uint64_t hartid, uint64_t dtb_pa)
 		  guest.layout.linux_image ? "Linux" : "raw", guest.layout.entry,
 		  guest.layout.dt, guest_bootargs);
 
-	/* The guest's timer arrives as the real supervisor timer interrupt,
-	 * taken only while the guest runs (the hypervisor keeps SIE clear). */
-	csr_write(CSR_SIE, MIP_STIP);
+	/* The guest's timer and the disk's completions arrive as real
+	 * interrupts, taken only while the guest runs (the hypervisor keeps
+	 * SIE clear). */
+	csr_write(CSR_SIE, MIP_STIP | MIP_SEIP);
 	vcpu_load_real_state(&guest.vcpu);
 	sfence_vma_all();
 	vcpu_enter(&guest.vcpu);

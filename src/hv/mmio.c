@@ -2,30 +2,8 @@
 
 #include "core/mmio.h"
 #include "core/vtrap.h"
-#include "dev/uart16550.h"
-#include "hv/guest.h"
+#include "hv/devices.h"
 #include "hv/vmem.h"
-
-bool mmio_device_at(uint64_t gpa)
-{
-	return gpa >= GUEST_UART_BASE && gpa - GUEST_UART_BASE < GUEST_UART_SIZE;
-}
-
-/* The UART's registers are bytes; the 8250 and U-Boot drivers use byte
- * accesses (reg-io-width 1), wider ones reach the register at the address
- * and carry its value in the low byte, as QEMU's serial device does. */
-static uint64_t device_read(struct guest *g, uint64_t gpa)
-{
-	uint64_t off = gpa - GUEST_UART_BASE;
-	return off < 8 ? uart16550_read(&g->uart, (unsigned)off) : 0;
-}
-
-static void device_write(struct guest *g, uint64_t gpa, uint64_t value)
-{
-	uint64_t off = gpa - GUEST_UART_BASE;
-	if (off < 8)
-		uart16550_write(&g->uart, (unsigned)off, (uint8_t)value);
-}
 
 #define OPCODE_AMO 0x2fU
 #define AMO_FUNCT5_LR 0x02U
@@ -52,12 +30,14 @@ void mmio_emulate(struct vcpu *v, uint64_t gpa, uint64_t va, enum sv39_access ac
 		vtrap_enter(&v->vh, access_fault(insn, acc), va);
 		return;
 	}
-	if (d.kind == MMIO_LOAD) {
-		uint64_t raw = device_read(v->guest, gpa);
-		if (d.reg != 0)
-			v->x[d.reg] = mmio_load_value(raw, d.width, d.sign_extend);
-	} else {
-		device_write(v->guest, gpa, v->x[d.reg]);
+	uint64_t raw = 0;
+	bool done = d.kind == MMIO_LOAD ? devices_mmio_read(v->guest, gpa, d.width, &raw)
+					: devices_mmio_write(v->guest, gpa, d.width, v->x[d.reg]);
+	if (!done) {
+		vtrap_enter(&v->vh, access_fault(insn, acc), va);
+		return;
 	}
+	if (d.kind == MMIO_LOAD && d.reg != 0)
+		v->x[d.reg] = mmio_load_value(raw, d.width, d.sign_extend);
 	v->vh.pc += d.len;
 }

@@ -1,6 +1,7 @@
 #include "hv/platform.h"
 
 #include <libfdt.h>
+#include <string.h>
 
 #include "hv/layout.h"
 
@@ -49,7 +50,68 @@ static int read_reg(const void *fdt, int node, uint64_t *base, uint64_t *size)
 	return 0;
 }
 
-int platform_probe(struct platform *p, uint64_t dtb_pa)
+/* The phandle of the interrupt controller inside this hart's cpu node. */
+static int hart_intc_phandle(const void *fdt, uint64_t hartid, uint32_t *phandle)
+{
+	int cpu = -1;
+	while ((cpu = fdt_node_offset_by_prop_value(fdt, cpu, "device_type", "cpu",
+						    sizeof("cpu"))) >= 0) {
+		uint64_t reg;
+		if (read_cells(fdt, cpu, "reg", &reg) || reg != hartid)
+			continue;
+		int intc = fdt_subnode_offset(fdt, cpu, "interrupt-controller");
+		if (intc < 0)
+			return intc;
+		*phandle = fdt_get_phandle(fdt, intc);
+		return *phandle ? 0 : -FDT_ERR_NOTFOUND;
+	}
+	return cpu;
+}
+
+/* The PLIC and the index of the context that interrupts this hart's
+ * S-mode: the position of the pair (this hart's intc, IRQ_S_EXT) in
+ * interrupts-extended. A machine without one gives size 0. */
+static void probe_plic(const void *fdt, uint64_t hartid, struct platform_plic *plic)
+{
+	plic->size = 0;
+	int node = fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0");
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(fdt, -1, "sifive,plic-1.0.0");
+	uint32_t intc;
+	uint64_t ndev;
+	if (node < 0 || hart_intc_phandle(fdt, hartid, &intc) ||
+	    read_cells(fdt, node, "riscv,ndev", &ndev) ||
+	    read_reg(fdt, node, &plic->base, &plic->size))
+		return;
+	plic->ndev = (uint32_t)ndev;
+	int len;
+	const fdt32_t *ext = fdt_getprop(fdt, node, "interrupts-extended", &len);
+	for (int i = 0; ext && i + 1 < len / 4; i += 2) {
+		if (fdt32_to_cpu(ext[i]) == intc && fdt32_to_cpu(ext[i + 1]) == IRQ_S_EXT) {
+			plic->s_context = (uint32_t)(i / 2);
+			return;
+		}
+	}
+	plic->size = 0;
+}
+
+static void probe_virtio(const void *fdt, struct platform *p)
+{
+	p->nvirtio = 0;
+	int node = -1;
+	while ((node = fdt_node_offset_by_compatible(fdt, node, "virtio,mmio")) >= 0 &&
+	       p->nvirtio < PLATFORM_VIRTIO_MAX) {
+		struct platform_virtio *v = &p->virtio[p->nvirtio];
+		uint64_t irq;
+		if (read_reg(fdt, node, &v->base, &v->size) ||
+		    read_cells(fdt, node, "interrupts", &irq))
+			continue;
+		v->irq = (uint32_t)irq;
+		p->nvirtio++;
+	}
+}
+
+int platform_probe(struct platform *p, uint64_t dtb_pa, uint64_t hartid)
 {
 	const void *fdt = pa_to_va(dtb_pa);
 	int err = fdt_check_header(fdt);
@@ -91,7 +153,18 @@ int platform_probe(struct platform *p, uint64_t dtb_pa)
 		if (isa)
 			p->isa = isa;
 	}
+	probe_plic(fdt, hartid, &p->plic);
+	probe_virtio(fdt, p);
 	return 0;
+}
+
+bool platform_isa_has(const char *isa, const char *ext)
+{
+	size_t len = strlen(ext);
+	for (const char *p = strchr(isa, '_'); p; p = strchr(p + 1, '_'))
+		if (!strncmp(p + 1, ext, len) && (p[len + 1] == '_' || p[len + 1] == '\0'))
+			return true;
+	return false;
 }
 
 static uint64_t align_down(uint64_t v, uint64_t a)

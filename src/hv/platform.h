@@ -2,6 +2,7 @@
 #ifndef HV_PLATFORM_H
 #define HV_PLATFORM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -10,6 +11,20 @@ struct mem_range {
 	uint64_t end; /* exclusive */
 };
 
+/* The interrupt controller: the hypervisor owns it. */
+struct platform_plic {
+	uint64_t base, size; /* size 0: no PLIC found */
+	uint32_t ndev;       /* sources 1..ndev */
+	uint32_t s_context;  /* the context of this hart's S-mode external interrupt */
+};
+
+/* A virtio-mmio transport slot (QEMU virt has eight, most of them empty). */
+struct platform_virtio {
+	uint64_t base, size;
+	uint32_t irq; /* PLIC source */
+};
+#define PLATFORM_VIRTIO_MAX 8
+
 struct platform {
 	struct mem_range ram;    /* first /memory node */
 	struct mem_range dtb;    /* the host DTB itself */
@@ -17,11 +32,17 @@ struct platform {
 	uint64_t timebase_hz;
 	const char *isa;         /* riscv,isa of the first hart */
 	const char *bootargs;    /* /chosen bootargs, "" if none */
+	struct platform_plic plic;
+	struct platform_virtio virtio[PLATFORM_VIRTIO_MAX];
+	unsigned nvirtio;
 };
+
+/* Whether a riscv,isa string names the multi-letter extension ext. */
+bool platform_isa_has(const char *isa, const char *ext);
 
 /* Fill *p from the DTB at physical address dtb_pa. Returns 0, or a
  * negative libfdt error code when the tree is unusable. */
-int platform_probe(struct platform *p, uint64_t dtb_pa);
+int platform_probe(struct platform *p, uint64_t dtb_pa, uint64_t hartid);
 
 /* The highest `align`-aligned start of `size` bytes inside ram that
  * overlaps none of busy[0..nbusy), or 0 when there is none. */

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 
 #include "hv/console.h"
+#include "hv/devices.h"
 #include "hv/guest.h"
 #include "lib/printf.h"
 #include "lib/sbi.h"
@@ -51,6 +52,7 @@ void guest_exit(struct vcpu *v, uint64_t reason)
 	hv_printf("hv: guest powered off (%s)\n",
 		  reason == SBI_SRST_REASON_NONE ? "no reason" : "system failure");
 	trap_stats_print(v);
+	devices_quiesce(v->guest);
 	sbi_shutdown(reason == SBI_SRST_REASON_NONE ? SBI_SRST_REASON_NONE
 						    : SBI_SRST_REASON_SYSFAIL);
 }
@@ -74,5 +76,6 @@ void guest_stop(struct vcpu *v, const char *fmt, ...)
 	hv_printf("hv: guest stopped at pc %lx (%s): %s\n", v->vh.pc,
 		  v->vh.priv == PRV_S ? "vS" : "vU", why);
 	trap_stats_print(v);
+	devices_quiesce(v->guest);
 	sbi_shutdown(SBI_SRST_REASON_SYSFAIL);
 }

@@ -5,10 +5,14 @@
 #ifndef HV_TIMER_H
 #define HV_TIMER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hv/vcpu.h"
 
+/* How the real timer is set: Sstc's stimecmp when the host hart has it
+ * (firmware then lets S-mode own it), else SBI set_timer. */
+void timer_init(bool host_sstc);
 /* SBI set_timer: clears the guest's pending timer interrupt and arms a
  * new deadline (UL(-1): never). */
 void timer_set(struct vcpu *v, uint64_t deadline);

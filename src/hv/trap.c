@@ -5,6 +5,7 @@
 #include "core/vreal.h"
 #include "core/vtrap.h"
 #include "hv/console.h"
+#include "hv/devices.h"
 #include "hv/guest.h"
 #include "hv/sbi/vsbi.h"
 #include "hv/shadow.h"
@@ -121,9 +122,12 @@ static void handle_interrupt(struct vcpu *v, uint64_t irq)
 		guest_stop(v, "unknown interrupt %lu", irq);
 	}
 	v->stats.interrupts[irq]++;
-	if (irq != IRQ_S_TIMER)
+	if (irq == IRQ_S_TIMER)
+		timer_interrupt(v);
+	else if (irq == IRQ_S_EXT)
+		devices_external_interrupt(v->guest);
+	else
 		guest_stop(v, "unexpected interrupt %lu", irq);
-	timer_interrupt(v);
 }
 
 static void handle_exception(struct vcpu *v, uint64_t cause, uint64_t stval)

@@ -7,6 +7,7 @@
 #include "core/vtrap.h"
 #include "encoding.h"
 #include "hv/guest.h"
+#include "hv/devices.h"
 #include "hv/mmio.h"
 #include "hv/shadow.h"
 #include "hv/stop.h"
@@ -111,7 +112,7 @@ void vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va)
 		/* An emulated device, or nothing: then the access fault that
 		 * hardware gives for missing memory (also for fetching from a
 		 * device). */
-		if (acc != SV39_FETCH && mmio_device_at(r.gpa))
+		if (acc != SV39_FETCH && devices_mmio_at(v->guest, r.gpa))
 			mmio_emulate(v, r.gpa, va, acc);
 		else
 			vtrap_enter(&v->vh, access_fault_cause[acc], va);

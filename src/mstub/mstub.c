@@ -119,7 +119,7 @@ void mstub_fatal(void)
 	power_off(true);
 }
 
-/* ---- Finding RAM in the flattened device tree. ---- */
+/* ---- Finding RAM and Sstc in the flattened device tree. ---- */
 
 #define FDT_MAGIC      0xd00dfeedU
 #define FDT_BEGIN_NODE 1U
@@ -143,10 +143,23 @@ static bool starts_with(const char *s, const char *prefix)
 	return true;
 }
 
+/* Whether a riscv,isa value names the Sstc extension. */
+static bool isa_has_sstc(const char *isa, uint32_t len)
+{
+	for (uint32_t i = 0; i + 5 <= len; i++)
+		if (isa[i] == '_' && starts_with(isa + i + 1, "sstc") &&
+		    (isa[i + 5] == '_' || isa[i + 5] == '\0'))
+			return true;
+	return false;
+}
+
 /* Reads the first reg entry of the top-level memory node, assuming the
- * two-cell addresses and sizes QEMU virt uses; keeps the fallback when
- * anything looks wrong. */
-static void find_ram(unsigned long dtb)
+ * two-cell addresses and sizes QEMU virt uses (keeps the fallback when
+ * anything looks wrong), and whether the first hart's riscv,isa has Sstc
+ * (menvcfg.STCE alone does not tell: QEMU 7.2 lets it be set without). */
+static bool isa_sstc;
+
+static void scan_dtb(unsigned long dtb)
 {
 	const uint32_t *hdr = (const uint32_t *)dtb;
 	if (dtb == 0 || (dtb & 3) != 0 || be32(&hdr[0]) != FDT_MAGIC)
@@ -154,8 +167,8 @@ static void find_ram(unsigned long dtb)
 	const uint32_t *p = (const uint32_t *)(dtb + be32(&hdr[2]));
 	const char *strings = (const char *)(dtb + be32(&hdr[3]));
 	unsigned depth = 0;
-	bool in_memory = false;
-	for (unsigned n = 0; n < FDT_MAX_WORDS; n++) {
+	bool in_memory = false, ram_found = false, isa_found = false;
+	for (unsigned n = 0; n < FDT_MAX_WORDS && !(ram_found && isa_found); n++) {
 		uint32_t tok = be32(p++);
 		if (tok == FDT_BEGIN_NODE) {
 			const char *name = (const char *)p;
@@ -172,11 +185,16 @@ static void find_ram(unsigned long dtb)
 			uint32_t len = be32(p);
 			const char *pname = strings + be32(p + 1);
 			const uint32_t *val = p + 2;
-			if (in_memory && len >= 16 && starts_with(pname, "reg") &&
+			if (in_memory && !ram_found && len >= 16 && starts_with(pname, "reg") &&
 			    pname[3] == '\0') {
 				ram_base = ((uint64_t)be32(&val[0]) << 32) | be32(&val[1]);
 				ram_size = ((uint64_t)be32(&val[2]) << 32) | be32(&val[3]);
-				return;
+				ram_found = true;
+			}
+			if (!isa_found && depth == 3 && starts_with(pname, "riscv,isa") &&
+			    pname[9] == '\0') {
+				isa_sstc = isa_has_sstc((const char *)val, len);
+				isa_found = true;
 			}
 			p = val + (len + 3) / 4;
 		} else if (tok != FDT_NOP) {
@@ -252,9 +270,16 @@ static struct sbiret sbi_base(unsigned long fid, unsigned long a0)
 	}
 }
 
-/* The timer is forwarded: M-mode owns mtimecmp, S-mode sees STIP. */
+/* With Sstc, S-mode owns stimecmp and set_timer only writes it; without,
+ * the timer is forwarded: M-mode owns mtimecmp, S-mode sees STIP. */
+static bool sstc;
+
 static void set_timer(uint64_t when)
 {
+	if (sstc) {
+		csr_write(CSR_STIMECMP, when);
+		return;
+	}
 	*(volatile uint64_t *)CLINT_MTIMECMP(boot_hart) = when;
 	csr_clear(CSR_MIP, MIP_STIP);
 	csr_set(CSR_MIE, MIP_MTIP);
@@ -434,7 +459,7 @@ _Static_assert((CLINT_BASE & (CLINT_SIZE - 1)) == 0, "NAPOT needs alignment");
 void mstub_init(unsigned long hartid, unsigned long dtb)
 {
 	boot_hart = hartid;
-	find_ram(dtb);
+	scan_dtb(dtb);
 	csr_write(CSR_MEDELEG, MEDELEG_ALL);
 	csr_write(CSR_MIDELEG, MIP_SSIP | MIP_STIP | MIP_SEIP);
 	csr_write(CSR_MCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
@@ -442,12 +467,15 @@ void mstub_init(unsigned long hartid, unsigned long dtb)
 	 * OpenSBI leaves it: Linux never writes scounteren and its vDSO
 	 * reads time directly. */
 	csr_write(CSR_SCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
-	/* Timer through SBI, not Sstc: S-mode must not own stimecmp. */
-	csr_clear(CSR_MENVCFG, MENVCFG_STCE);
+	if (isa_sstc)
+		csr_set(CSR_MENVCFG, MENVCFG_STCE);
+	else
+		csr_clear(CSR_MENVCFG, MENVCFG_STCE);
+	sstc = csr_read(CSR_MENVCFG) & MENVCFG_STCE;
 	csr_write(CSR_MIE, 0);
 	csr_write(CSR_MIP, 0);
 	setup_pmp();
-	mstub_printf("mstub: SBI v2.0 M-stub, hart %lu, RAM 0x%lx+0x%lx, "
+	mstub_printf("mstub: SBI v2.0 M-stub, hart %lu, RAM 0x%lx+0x%lx, timer %s, "
 		     "entering S-mode at 0x%lx\n",
-		     hartid, ram_base, ram_size, MSTUB_NEXT_ADDR);
+		     hartid, ram_base, ram_size, sstc ? "Sstc" : "forwarded", MSTUB_NEXT_ADDR);
 }

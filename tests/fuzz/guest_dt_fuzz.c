@@ -72,6 +72,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.uart_base = 0x10000000UL,
 		.uart_size = 0x100,
 		.uart_clock_hz = 3686400,
+		.uart_irq = 10,
+		.plic_base = 0x0c000000UL,
+		.plic_size = 0x600000,
+		.plic_ndev = 63,
+		.virtio_base = 0x10008000UL,
+		.virtio_size = 0x1000,
+		.virtio_irq = 8,
 	};
 	if (guest_dt_build(tree, sizeof(tree), &p) == 0) {
 		if (fdt_check_header(tree))

@@ -24,6 +24,8 @@ UNIT_SRCS_plic_test := src/dev/plic.c
 UNIT_SRCS_cmdline_test := src/hv/cmdline.c src/lib/printf.c
 UNIT_SRCS_guest_dt_test := src/hv/guest_dt.c src/lib/printf.c
 UNIT_OBJS_guest_dt_test := $(HOST_LIBFDT_OBJS)
+UNIT_SRCS_platform_test := src/hv/platform.c
+UNIT_OBJS_platform_test := $(HOST_LIBFDT_OBJS)
 
 .PHONY: unit
 unit: $(UNIT_TESTS)

@@ -51,6 +51,13 @@ static const struct guest_dt_params params = {
 	.uart_base = 0x10000000UL,
 	.uart_size = 0x100,
 	.uart_clock_hz = 3686400,
+	.uart_irq = 10,
+	.plic_base = 0x0c000000UL,
+	.plic_size = 0x600000,
+	.plic_ndev = 63,
+	.virtio_base = 0x10008000UL,
+	.virtio_size = 0x1000,
+	.virtio_irq = 8,
 };
 
 static void test_tree_has_memory_cpu_and_chosen(void **state)
@@ -87,6 +94,69 @@ static void test_tree_has_memory_cpu_and_chosen(void **state)
 	assert_int_equal(fdt64_ld(start), 0x87000000UL);
 }
 
+static uint32_t u32_prop(const void *fdt, int node, const char *name)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(fdt, node, name, &len);
+
+	assert_non_null(v);
+	assert_int_equal(len, 4);
+	return fdt32_ld(v);
+}
+
+static void test_devices_interrupt_through_the_plic_s_context(void **state)
+{
+	static char buf[16384];
+	int len;
+
+	(void)state;
+	assert_int_equal(guest_dt_build(buf, sizeof(buf), &params), 0);
+	int plic = fdt_path_offset(buf, "/soc/plic@c000000");
+	assert_true(plic >= 0);
+	assert_int_equal(fdt_node_check_compatible(buf, plic, "riscv,plic0"), 0);
+	assert_int_equal(fdt_node_check_compatible(buf, plic, "sifive,plic-1.0.0"), 0);
+	assert_int_equal(u32_prop(buf, plic, "riscv,ndev"), 63);
+	assert_non_null(fdt_getprop(buf, plic, "interrupt-controller", NULL));
+	const fdt64_t *reg = fdt_getprop(buf, plic, "reg", &len);
+	assert_int_equal(len, 16);
+	assert_int_equal(fdt64_ld(&reg[0]), 0x0c000000UL);
+	assert_int_equal(fdt64_ld(&reg[1]), 0x600000UL);
+
+	/* Context 0: M external (11), context 1: S external (9), both on
+	 * the hart's own interrupt controller. */
+	int intc = fdt_path_offset(buf, "/cpus/cpu@0/interrupt-controller");
+	uint32_t intc_phandle = fdt_get_phandle(buf, intc);
+	assert_true(intc_phandle != 0);
+	const fdt32_t *ext = fdt_getprop(buf, plic, "interrupts-extended", &len);
+	assert_int_equal(len, 16);
+	assert_int_equal(fdt32_ld(&ext[0]), intc_phandle);
+	assert_int_equal(fdt32_ld(&ext[1]), 11);
+	assert_int_equal(fdt32_ld(&ext[2]), intc_phandle);
+	assert_int_equal(fdt32_ld(&ext[3]), 9);
+
+	uint32_t plic_phandle = fdt_get_phandle(buf, plic);
+	int uart = fdt_path_offset(buf, "/soc/serial@10000000");
+	assert_int_equal(u32_prop(buf, uart, "interrupt-parent"), plic_phandle);
+	assert_int_equal(u32_prop(buf, uart, "interrupts"), 10);
+	int disk = fdt_path_offset(buf, "/soc/virtio_mmio@10008000");
+	assert_true(disk >= 0);
+	assert_string_equal(fdt_getprop(buf, disk, "compatible", NULL), "virtio,mmio");
+	assert_int_equal(u32_prop(buf, disk, "interrupt-parent"), plic_phandle);
+	assert_int_equal(u32_prop(buf, disk, "interrupts"), 8);
+}
+
+static void test_tree_without_disk_has_no_virtio_node(void **state)
+{
+	static char buf[16384];
+	struct guest_dt_params p = params;
+
+	(void)state;
+	p.virtio_size = 0;
+	assert_int_equal(guest_dt_build(buf, sizeof(buf), &p), 0);
+	assert_int_equal(fdt_node_offset_by_compatible(buf, -1, "virtio,mmio"),
+			 -FDT_ERR_NOTFOUND);
+}
+
 static void test_tree_without_initrd_has_no_initrd_properties(void **state)
 {
 	static char buf[16384];
@@ -115,6 +185,8 @@ int main(void)
 		cmocka_unit_test(test_isa_rejects_non_rv64_and_short_buffers),
 		cmocka_unit_test(test_tree_has_memory_cpu_and_chosen),
 		cmocka_unit_test(test_tree_without_initrd_has_no_initrd_properties),
+		cmocka_unit_test(test_devices_interrupt_through_the_plic_s_context),
+		cmocka_unit_test(test_tree_without_disk_has_no_virtio_node),
 		cmocka_unit_test(test_tree_too_small_buffer_fails_cleanly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
