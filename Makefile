@@ -52,8 +52,11 @@ all: $(MSTUB_ELF) $(HV_ELF) $(GUEST_BINS)
 # make run GUEST=file APPEND=.. any guest image: a Linux Image or a raw
 #                               S-mode binary (e.g. $(DEMO_GUEST))
 # make run GUEST=uboot          Debian's S-mode U-Boot, to its prompt
+# DISK=file.img gives the guest that raw image as its virtio-blk disk (by
+# default $(LINUX_DISK), which make run-native uses too; DISK= for none).
 GUEST  ?= linux
 APPEND ?=
+DISK   ?= $(LINUX_DISK)
 UBOOT  := /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
 override GUEST := $(if $(filter uboot,$(GUEST)),$(UBOOT),$(GUEST))
 run: deps
@@ -61,21 +64,28 @@ run: deps
 
 .PHONY: run-guest
 ifeq ($(GUEST),linux)
-run-guest: $(MSTUB_ELF) $(HV_ELF) linux-busybox
+run-guest: $(MSTUB_ELF) $(HV_ELF) linux-busybox $(DISK)
 	MEM=$(LINUX_HV_MEM) ./scripts/qemu.sh --firmware $(FIRMWARE) --hv $(HV_ELF) \
-		--guest $(LINUX_IMAGE) --guest-initrd $(LINUX_INITRD) \
+		--guest $(LINUX_IMAGE) --guest-initrd $(LINUX_INITRD) $(if $(DISK),--disk $(DISK)) \
 		--append "$(LINUX_HV_APPEND) shell $(APPEND)"
 else
-run-guest: $(MSTUB_ELF) $(HV_ELF) $(GUEST)
+run-guest: $(MSTUB_ELF) $(HV_ELF) $(GUEST) $(DISK)
 	./scripts/qemu.sh --firmware $(FIRMWARE) --hv $(HV_ELF) --guest $(GUEST) \
-		$(if $(APPEND),--append "$(APPEND)")
+		$(if $(DISK),--disk $(DISK)) $(if $(APPEND),--append "$(APPEND)")
 endif
 
 # Everything, in the order a reader would want to see it fail.
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: unit fuzz-short prove guest-tests guest-diff linux-test-hv uboot-test
+check-all: unit fuzz-short prove guest-tests guest-diff linux-test-hv linux-shell-test uboot-test
+
+# The Linux guest's serial console (8250 on the emulated UART, interrupts
+# through the virtual PLIC) typed into at the BusyBox prompt.
+.PHONY: linux-shell-test
+linux-shell-test: $(MSTUB_ELF) $(HV_ELF) linux-busybox
+	@set -e; for fw in stub opensbi; do BUILD=$(BUILD) ./scripts/linux-shell-test.sh $$fw \
+		$(HV_ELF) $(LINUX_IMAGE) $(LINUX_INITRD); done
 
 # Debian's S-mode U-Boot under the hypervisor, driven at its prompt.
 .PHONY: uboot-test

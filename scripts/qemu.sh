@@ -17,7 +17,9 @@
 #   --append ARGS        the command line: with --hv, hv.* options and the
 #                   guest's bootargs (see src/hv/cmdline.h); native, the kernel's
 #   --disk FILE     a raw disk image as QEMU virt's virtio-blk device (the
-#                   hypervisor drives it and gives its guest a virtual one)
+#                   hypervisor drives it and gives its guest a virtual one);
+#                   virtio-mmio is made modern (version 2), as the hypervisor's
+#                   virtual device is, so native runs see the same transport
 #   --timeout SEC   kill QEMU after SEC seconds (exit status 124)
 #   --log FILE      console to FILE instead of the terminal, stdin closed
 #   --dry-run       print the command, do not run it
@@ -37,7 +39,7 @@ firmware=stub hv="" guest="" initrd="" disk="" append="" native=0 timeout="" log
 GUEST_INITRD_ADDR=0x84000000
 
 usage() {
-	sed -n '2,26s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,28s/^# \{0,1\}//p' "$0" >&2
 	exit "${1:-2}"
 }
 
@@ -89,7 +91,8 @@ else
 fi
 [ -z "$append" ] || cmd+=(-append "$append")
 if [ -n "$disk" ]; then
-	cmd+=(-drive "file=$disk,if=none,format=raw,id=disk0" -device virtio-blk-device,drive=disk0)
+	cmd+=(-drive "file=$disk,if=none,format=raw,id=disk0" -device virtio-blk-device,drive=disk0
+		-global virtio-mmio.force-legacy=false)
 fi
 cmd+=("${extra[@]}")
 if [ -n "$timeout" ]; then

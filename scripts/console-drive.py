@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Drive a guest's console like a person at the keyboard.
+
+  scripts/console-drive.py --log FILE --timeout SEC --prompt TEXT \\
+      [--send LINE]... -- COMMAND...
+
+Runs COMMAND (a QEMU launch), copies its console to FILE, and each time the
+console output ends with TEXT types the next LINE (with a carriage return).
+Exit status 0 iff every LINE was typed and COMMAND ended within SEC seconds.
+"""
+import argparse
+import os
+import select
+import subprocess
+import sys
+import time
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--log", required=True)
+    ap.add_argument("--timeout", type=float, required=True)
+    ap.add_argument("--prompt", required=True)
+    ap.add_argument("--send", action="append", default=[])
+    ap.add_argument("command", nargs="+")
+    a = ap.parse_args()
+
+    prompt = a.prompt.encode()
+    lines = list(a.send)
+    p = subprocess.Popen(a.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    seen, deadline = b"", time.monotonic() + a.timeout
+    with open(a.log, "wb") as log:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([p.stdout], [], [], 1.0)
+            if not ready:
+                continue
+            chunk = os.read(p.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            log.write(chunk)
+            log.flush()
+            seen += chunk
+            if seen.endswith(prompt) and lines:
+                p.stdin.write(lines.pop(0).encode() + b"\r")
+                p.stdin.flush()
+                seen = b""
+    try:
+        p.wait(timeout=max(deadline - time.monotonic(), 1))
+    except subprocess.TimeoutExpired:
+        p.kill()
+        print(f"console-drive: timed out after {a.timeout:.0f} s", file=sys.stderr)
+        return 1
+    if lines:
+        print(f"console-drive: never typed: {lines}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
