@@ -1,7 +1,8 @@
 # Bare-metal S-mode test guests: built as ELF (native runs: -kernel) and
 # raw binaries (under the hypervisor: -initrd, loaded at 0x80200000).
 GUEST_NAMES := hello csr_basic trap_ucall illegal_csr escape sbi csr_diff sbi_conf uart \
-               mmio_attack vm_basic vm_attack vm_window
+               mmio_attack vm_basic vm_attack vm_window vblk timer plic plic_attack \
+               vblk_attack vblk_irq
 GUEST_MODES ?= native-stub native-opensbi hv-stub hv-opensbi
 # Per-guest mode lists (default: all of GUEST_MODES). sbi_conf checks the
 # hypervisor's SBI, natively the firmware's is a different one.
@@ -13,6 +14,14 @@ GUEST_MODES_vm_attack := hv-stub hv-opensbi
 GUEST_MODES_mmio_attack := hv-stub hv-opensbi
 # vm_window ends in a hypervisor stop: checked by vm_window.expect (run.sh).
 GUEST_MODES_vm_window := hv-stub hv-opensbi
+# plic_attack checks the hypervisor's PLIC answers; QEMU's own PLIC answers
+# other widths and unowned sources differently.
+GUEST_MODES_plic_attack := hv-stub hv-opensbi
+# vblk_attack checks the hypervisor's virtio-blk answers; QEMU's own device
+# answers malformed chains differently.
+GUEST_MODES_vblk_attack := hv-stub hv-opensbi
+# vblk_irq checks that the real disk's interrupt waits for the guest's.
+GUEST_MODES_vblk_irq := hv-stub hv-opensbi
 # Each guest's modes, as name:mode pairs.
 guest_modes = $(if $(GUEST_MODES_$(1)),$(filter $(GUEST_MODES_$(1)),$(GUEST_MODES)),$(GUEST_MODES))
 GUEST_RUNS := $(foreach g,$(GUEST_NAMES),$(foreach m,$(call guest_modes,$(g)),$(g):$(m)))

@@ -11,6 +11,14 @@
 #   absent TEXT           no console line contains TEXT
 #   exit MODE zero|nonzero|any   QEMU's exit status in MODE; a mode with
 #                         no exit line must exit non-zero
+# A guest that needs a disk has tests/guests/<name>.disk instead: it gets a
+# fresh zeroed image $BUILD/guests/disks/<name>.<mode>.img (scripts/qemu.sh
+# --disk) and boots several times with that same image, boot K logged in
+# $BUILD/guests/logs/<name>.<mode>.bootK.log; pass = every boot passes by
+# the result-line rule above AND every line of that file holds:
+#   size SIZE             the image's size (as truncate -s takes it)
+#   boots N               how many boots
+#   log K TEXT            boot K's console has a line containing TEXT
 # Environment: BUILD, HV_ELF (default $BUILD/hv.elf), TIMEOUT (default 30),
 # plus what scripts/qemu.sh reads.
 set -uo pipefail
@@ -33,8 +41,82 @@ hv-opensbi) args=(--firmware opensbi --hv "$HV_ELF" --guest "$BUILD/guests/$name
 *) echo "run.sh: unknown mode $mode" >&2; exit 2 ;;
 esac
 
-"$here/scripts/qemu.sh" "${args[@]}" --timeout "$TIMEOUT" --log "$log" 2>/dev/null
-rc=$?
+# Boots once, console to $1, further qemu.sh options after it; sets rc.
+boot() {
+	local to=$1
+	shift
+	"$here/scripts/qemu.sh" "${args[@]}" "$@" --timeout "$TIMEOUT" --log "$to" 2>/dev/null
+	rc=$?
+}
+
+# The result line of the console log $1 and what is wrong with the boot
+# that ended with rc: sets marker and why.
+judge_result_line() {
+	# Serial output has "\r\n" line ends.
+	marker=$(tr -d '\r' <"$1" 2>/dev/null |
+		grep -E "^$name: [0-9]+ passed, [0-9]+ failed\$" | tail -n 1)
+	why=""
+	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+		why="timeout after ${TIMEOUT}s"
+	elif [ $rc -ne 0 ]; then
+		why="QEMU exit status $rc"
+	fi
+	if [ -z "$marker" ]; then
+		why="${why:+$why, }no result line"
+	elif ! [[ "$marker" =~ ^$name:\ [1-9][0-9]*\ passed,\ 0\ failed$ ]]; then
+		why="${why:+$why, }$marker"
+	fi
+}
+
+fail() {
+	printf 'FAIL %-12s %-15s %s (log: %s)\n' "$name" "$mode" "$1" "$2"
+	tr -d '\r' <"$2" 2>/dev/null | tail -n 20 | sed 's/^/    | /'
+	exit 1
+}
+
+disk_spec="$here/tests/guests/$name.disk"
+if [ -f "$disk_spec" ]; then
+	size="" boots="" log_boot=() log_text=()
+	while IFS= read -r line || [ -n "$line" ]; do
+		case "$line" in
+		"" | "#"*) ;;
+		"size "*) size=${line#size } ;;
+		"boots "*) boots=${line#boots } ;;
+		"log "*)
+			rest=${line#log }
+			log_boot+=("${rest%% *}")
+			log_text+=("${rest#* }") ;;
+		*) fail "bad line in $disk_spec: $line" "$disk_spec" ;;
+		esac
+	done <"$disk_spec"
+	[[ "$boots" =~ ^[1-9][0-9]*$ ]] || fail "no boots count in $disk_spec" "$disk_spec"
+	for k in "${log_boot[@]}"; do
+		[[ "$k" =~ ^[0-9]+$ ]] && [ "$k" -ge 1 ] && [ "$k" -le "$boots" ] ||
+			fail "bad boot number $k in $disk_spec" "$disk_spec"
+	done
+	disk="$BUILD/guests/disks/$name.$mode.img"
+	mkdir -p "$(dirname "$disk")"
+	rm -f "$disk"
+	truncate -s "$size" "$disk" 2>/dev/null || fail "cannot make a $size image" "$disk"
+	results=""
+	for ((k = 1; k <= boots; k++)); do
+		log="$BUILD/guests/logs/$name.$mode.boot$k.log"
+		boot "$log" --disk "$disk"
+		judge_result_line "$log"
+		text=$(tr -d '\r' <"$log" 2>/dev/null)
+		for i in "${!log_boot[@]}"; do
+			[ "${log_boot[$i]}" = "$k" ] || continue
+			grep -qF -- "${log_text[$i]}" <<<"$text" ||
+				why="${why:+$why, }no line with \"${log_text[$i]}\""
+		done
+		[ -z "$why" ] || fail "boot $k: $why" "$log"
+		results+="${results:+; }${marker#"$name: "}"
+	done
+	printf 'PASS %-12s %-15s %d boots: %s\n' "$name" "$mode" "$boots" "$results"
+	exit 0
+fi
+
+boot "$log"
 
 expect="$here/tests/guests/$name.expect"
 if [ -f "$expect" ]; then
@@ -69,29 +151,10 @@ if [ -f "$expect" ]; then
 			"${expect#"$here/"}" "$rc"
 		exit 0
 	fi
-	printf 'FAIL %-12s %-15s %s (log: %s)\n' "$name" "$mode" "$why" "$log"
-	tr -d '\r' <"$log" 2>/dev/null | tail -n 20 | sed 's/^/    | /'
-	exit 1
+	fail "$why" "$log"
 fi
 
-# Serial output has "\r\n" line ends.
-marker=$(tr -d '\r' <"$log" 2>/dev/null | grep -E "^$name: [0-9]+ passed, [0-9]+ failed\$" | tail -n 1)
-why=""
-if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
-	why="timeout after ${TIMEOUT}s"
-elif [ $rc -ne 0 ]; then
-	why="QEMU exit status $rc"
-fi
-if [ -z "$marker" ]; then
-	why="${why:+$why, }no result line"
-elif ! [[ "$marker" =~ ^$name:\ [1-9][0-9]*\ passed,\ 0\ failed$ ]]; then
-	why="${why:+$why, }$marker"
-fi
-
-if [ -z "$why" ]; then
-	printf 'PASS %-12s %-15s %s\n' "$name" "$mode" "${marker#"$name: "}"
-	exit 0
-fi
-printf 'FAIL %-12s %-15s %s (log: %s)\n' "$name" "$mode" "$why" "$log"
-tr -d '\r' <"$log" 2>/dev/null | tail -n 20 | sed 's/^/    | /'
-exit 1
+judge_result_line "$log"
+[ -z "$why" ] || fail "$why" "$log"
+printf 'PASS %-12s %-15s %s\n' "$name" "$mode" "${marker#"$name: "}"
+exit 0

@@ -1,0 +1,487 @@
+/*
+ * A polled virtio-blk driver (virtio-mmio version 2, one split virtqueue,
+ * no interrupts taken) that keeps a checksummed record on the disk across
+ * boots. The runner gives a fresh zeroed disk and boots twice (vblk.disk):
+ *   boot 1 finds no record and writes record 1;
+ *   boot 2 verifies record 1 and writes record 2.
+ * A record is sector RECORD_SECTOR (magic, sequence number, checksum) and
+ * a 64 KiB data area filled with a pattern derived from the sequence
+ * number. Each boot writes the data, flushes, writes the record sector,
+ * flushes, and reads both back into other buffers to compare. Requests
+ * are framed several ways (a device must not assume the framing), the
+ * chains wrap around the descriptor table and the rings, and GET_ID, an
+ * unsupported type and requests past the capacity get their statuses.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "rt/rt.h"
+#include "virtio.h"
+
+/* Eight entries: the longest chain fits, and the rings wrap every few
+ * requests. */
+#define QNUM 8U
+
+struct virtq_avail {
+	uint16_t flags;
+	uint16_t idx;
+	uint16_t ring[QNUM];
+	uint16_t used_event;
+};
+
+struct virtq_used {
+	uint16_t flags;
+	uint16_t idx;
+	struct virtq_used_elem ring[QNUM];
+	uint16_t avail_event;
+};
+
+#define VIRTIO_BLK_T_UNKNOWN 0xffU
+
+/* The record on the disk: sector 1 (sector 0 stays free, as a partition
+ * table would) and a 64 KiB data area further on. */
+#define RECORD_SECTOR  1U
+#define DATA_SECTOR    8U
+#define DATA_BYTES     (64U * 1024U)
+#define DATA_SECTORS   (DATA_BYTES / SECTOR_SIZE)
+#define RECORD_MAGIC   UL(0x64726f6365726b62) /* "bkrecord" */
+
+struct record {
+	uint64_t magic;
+	uint64_t seq;
+	uint64_t checksum;
+	uint64_t data_sector;
+	uint64_t data_bytes;
+};
+
+/* Values a device must overwrite: a request it left alone shows. */
+#define STATUS_POISON 0xeeU
+#define DATA_POISON   0x5aU
+
+/* 10 MHz timebase on QEMU virt; a request that takes 2 s is lost. */
+#define REQUEST_TIMEOUT_TICKS UL(20000000)
+
+static uint64_t dev;
+static uint16_t avail_idx, used_seen, next_desc;
+
+static struct virtq_desc desc[QNUM] __attribute__((aligned(4096)));
+static struct virtq_avail avail __attribute__((aligned(4096)));
+static struct virtq_used used __attribute__((aligned(4096)));
+
+static struct blk_header header;
+static uint8_t status;
+static uint8_t write_buf[DATA_BYTES];
+static uint8_t read_buf[DATA_BYTES];
+/* Header and record sector in one readable descriptor. */
+static struct {
+	struct blk_header header;
+	uint8_t sector[SECTOR_SIZE];
+} record_out;
+/* Record sector and status in one writable descriptor. */
+static struct {
+	uint8_t sector[SECTOR_SIZE];
+	uint8_t status;
+} record_in;
+
+_Static_assert(offsetof(__typeof__(record_out), sector) == sizeof(struct blk_header),
+	       "record sector right after the header");
+_Static_assert(offsetof(__typeof__(record_in), status) == SECTOR_SIZE,
+	       "status right after the sector");
+
+/* Odd pieces of the data area, summing to DATA_BYTES. */
+static const uint32_t data_pieces[] = { 1, 511, 4097, 3, 30000, 30924 };
+_Static_assert(1 + 511 + 4097 + 3 + 30000 + 30924 == DATA_BYTES, "pieces cover the area");
+_Static_assert(sizeof(data_pieces) / sizeof(data_pieces[0]) + 2 <= QNUM,
+	       "header, pieces and status fit in the queue");
+
+static inline void fence_all(void)
+{
+	__asm__ volatile("fence iorw, iorw" ::: "memory");
+}
+
+static uint32_t mmio_read(uint64_t base, unsigned off)
+{
+	return *(volatile uint32_t *)(uintptr_t)(base + off);
+}
+
+static uint32_t reg_read(unsigned off)
+{
+	return mmio_read(dev, off);
+}
+
+static void reg_write(unsigned off, uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)(dev + off) = v;
+}
+
+static uint64_t now(void)
+{
+	return csr_read(CSR_TIME);
+}
+
+/* One slot's magic; under the hypervisor a slot with no device behind it
+ * may fault instead of answering. */
+static volatile uint64_t probe_addr;
+static volatile uint32_t probe_value;
+
+static void probe_read(void)
+{
+	probe_value = mmio_read(probe_addr, MMIO_MAGIC_VALUE);
+}
+
+static bool find_disk(void)
+{
+	unsigned disks = 0, answering = 0;
+	for (unsigned i = 0; i < VIRTIO_MMIO_SLOTS; i++) {
+		uint64_t base = VIRTIO_MMIO_BASE + VIRTIO_MMIO_STRIDE * i;
+		struct rt_trap t;
+		probe_addr = base;
+		if (rt_catch(probe_read, &t) || probe_value != VIRTIO_MAGIC)
+			continue;
+		answering++;
+		if (mmio_read(base, MMIO_DEVICE_ID) == VIRTIO_ID_BLOCK) {
+			disks++;
+			dev = base;
+		}
+	}
+	rt_printf("vblk: %u virtio-mmio slots answer, %u disks, at 0x%lx\n", answering,
+		  disks, dev);
+	return CHECK_EQ(disks, 1) && CHECK_EQ(reg_read(MMIO_VERSION), VIRTIO_VERSION_MODERN);
+}
+
+static bool reset_device(void)
+{
+	reg_write(MMIO_STATUS, 0);
+	uint64_t deadline = now() + REQUEST_TIMEOUT_TICKS;
+	while (reg_read(MMIO_STATUS) != 0)
+		if (now() > deadline)
+			return CHECK(!"device resets");
+	return true;
+}
+
+static void set_queue_address(unsigned low, const volatile void *p)
+{
+	uint64_t a = (uint64_t)(uintptr_t)p;
+	reg_write(low, (uint32_t)a);
+	reg_write(low + 4, (uint32_t)(a >> 32));
+}
+
+/* Reset, feature negotiation, queue 0, DRIVER_OK (VIRTIO 1.2, 3.1.1). */
+static bool handshake(void)
+{
+	if (!reset_device())
+		return false;
+	uint32_t s = STATUS_ACKNOWLEDGE;
+	reg_write(MMIO_STATUS, s);
+	s |= STATUS_DRIVER;
+	reg_write(MMIO_STATUS, s);
+
+	reg_write(MMIO_DEVICE_FEATURES_SEL, 1);
+	uint32_t high = reg_read(MMIO_DEVICE_FEATURES);
+	reg_write(MMIO_DEVICE_FEATURES_SEL, 0);
+	uint32_t low = reg_read(MMIO_DEVICE_FEATURES);
+	if (!CHECK(high & VIRTIO_F_VERSION_1_BIT) || !CHECK(low & VIRTIO_BLK_F_FLUSH_BIT))
+		return false;
+	reg_write(MMIO_DRIVER_FEATURES_SEL, 0);
+	reg_write(MMIO_DRIVER_FEATURES, VIRTIO_BLK_F_FLUSH_BIT);
+	reg_write(MMIO_DRIVER_FEATURES_SEL, 1);
+	reg_write(MMIO_DRIVER_FEATURES, VIRTIO_F_VERSION_1_BIT);
+	s |= STATUS_FEATURES_OK;
+	reg_write(MMIO_STATUS, s);
+	if (!CHECK_EQ(reg_read(MMIO_STATUS), s))
+		return false;
+
+	reg_write(MMIO_QUEUE_SEL, 0);
+	CHECK_EQ(reg_read(MMIO_QUEUE_READY), 0);
+	if (!CHECK(reg_read(MMIO_QUEUE_NUM_MAX) >= QNUM))
+		return false;
+	reg_write(MMIO_QUEUE_NUM, QNUM);
+	set_queue_address(MMIO_QUEUE_DESC_LOW, desc);
+	set_queue_address(MMIO_QUEUE_DRIVER_LOW, &avail);
+	set_queue_address(MMIO_QUEUE_DEVICE_LOW, &used);
+	reg_write(MMIO_QUEUE_READY, 1);
+	CHECK_EQ(reg_read(MMIO_QUEUE_READY), 1);
+
+	s |= STATUS_DRIVER_OK;
+	reg_write(MMIO_STATUS, s);
+	return CHECK_EQ(reg_read(MMIO_STATUS), s);
+}
+
+/* The 64-bit capacity as two 32-bit reads, retried if the configuration
+ * changed in between (VIRTIO 1.2, 2.5.1); 0 if it never settles. */
+static uint64_t read_capacity(void)
+{
+	for (unsigned tries = 0; tries < 100; tries++) {
+		uint32_t gen = reg_read(MMIO_CONFIG_GENERATION);
+		uint32_t low = reg_read(MMIO_CONFIG);
+		uint32_t high = reg_read(MMIO_CONFIG + 4);
+		if (gen == reg_read(MMIO_CONFIG_GENERATION))
+			return (uint64_t)high << 32 | low;
+	}
+	return 0;
+}
+
+struct seg {
+	const volatile void *addr;
+	uint32_t len;
+	bool device_writes;
+};
+
+/* Puts segs in one descriptor chain, notifies, and waits for the device
+ * to return it; false if it never does. */
+static bool submit(const struct seg *segs, unsigned n)
+{
+	uint16_t head = next_desc;
+	uint32_t writable = 0;
+	for (unsigned i = 0; i < n; i++) {
+		uint16_t d = (uint16_t)((head + i) % QNUM);
+		desc[d].addr = (uint64_t)(uintptr_t)segs[i].addr;
+		desc[d].len = segs[i].len;
+		desc[d].flags = (uint16_t)((segs[i].device_writes ? VIRTQ_DESC_F_WRITE : 0) |
+					   (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0));
+		desc[d].next = (uint16_t)((d + 1) % QNUM);
+		if (segs[i].device_writes)
+			writable += segs[i].len;
+	}
+	next_desc = (uint16_t)((head + n) % QNUM);
+
+	avail.ring[avail_idx % QNUM] = head;
+	fence_all(); /* the chain before the index that publishes it */
+	avail_idx++;
+	*(volatile uint16_t *)&avail.idx = avail_idx;
+	fence_all(); /* the index before the notification */
+	reg_write(MMIO_QUEUE_NOTIFY, 0);
+
+	uint64_t deadline = now() + REQUEST_TIMEOUT_TICKS;
+	while (*(volatile uint16_t *)&used.idx == used_seen)
+		if (now() > deadline)
+			return CHECK(!"request completes in time");
+	fence_all(); /* the used entry only after its index */
+	struct virtq_used_elem e = used.ring[used_seen % QNUM];
+	used_seen++;
+	CHECK_EQ(*(volatile uint16_t *)&used.idx, used_seen);
+	CHECK_EQ(e.id, head);
+	CHECK(e.len <= writable);
+
+	/* The used-buffer interrupt is raised, and acknowledged here. */
+	uint32_t isr;
+	while (!((isr = reg_read(MMIO_INTERRUPT_STATUS)) & INTERRUPT_USED_BUFFER))
+		if (now() > deadline)
+			return CHECK(!"used-buffer interrupt status rises");
+	reg_write(MMIO_INTERRUPT_ACK, isr);
+	CHECK_EQ(reg_read(MMIO_INTERRUPT_STATUS) & INTERRUPT_USED_BUFFER, 0);
+	return true;
+}
+
+/* Header, data (as given), status: the usual framing. Returns the status
+ * byte, or STATUS_POISON if the request never completed. */
+static uint8_t request(uint32_t type, uint64_t sector, const struct seg *data, unsigned ndata)
+{
+	struct seg segs[QNUM];
+	header = (struct blk_header){ .type = type, .reserved = 0, .sector = sector };
+	status = STATUS_POISON;
+	segs[0] = (struct seg){ &header, sizeof(header), false };
+	for (unsigned i = 0; i < ndata; i++)
+		segs[1 + i] = data[i];
+	segs[1 + ndata] = (struct seg){ &status, 1, true };
+	if (!submit(segs, ndata + 2))
+		return STATUS_POISON;
+	return *(volatile uint8_t *)&status;
+}
+
+/* The data area in the odd pieces of data_pieces. */
+static unsigned split(struct seg *segs, const volatile uint8_t *buf, bool device_writes)
+{
+	unsigned n = 0;
+	for (uint32_t off = 0; n < sizeof(data_pieces) / sizeof(data_pieces[0]); n++) {
+		segs[n] = (struct seg){ buf + off, data_pieces[n], device_writes };
+		off += data_pieces[n];
+	}
+	return n;
+}
+
+static uint8_t read_data_whole(void)
+{
+	memset(read_buf, DATA_POISON, sizeof(read_buf));
+	struct seg data = { read_buf, DATA_BYTES, true };
+	return request(VIRTIO_BLK_T_IN, DATA_SECTOR, &data, 1);
+}
+
+static uint8_t read_data_split(void)
+{
+	struct seg segs[QNUM];
+	memset(read_buf, DATA_POISON, sizeof(read_buf));
+	return request(VIRTIO_BLK_T_IN, DATA_SECTOR, segs, split(segs, read_buf, true));
+}
+
+static uint8_t write_data_split(void)
+{
+	struct seg segs[QNUM];
+	return request(VIRTIO_BLK_T_OUT, DATA_SECTOR, segs, split(segs, write_buf, false));
+}
+
+/* Header and sector in one descriptor. */
+static uint8_t write_record_sector(const struct record *r)
+{
+	memset(&record_out, 0, sizeof(record_out));
+	record_out.header = (struct blk_header){ VIRTIO_BLK_T_OUT, 0, RECORD_SECTOR };
+	memcpy(record_out.sector, r, sizeof(*r));
+	status = STATUS_POISON;
+	struct seg segs[] = { { &record_out, sizeof(record_out), false },
+			      { &status, 1, true } };
+	if (!submit(segs, 2))
+		return STATUS_POISON;
+	return *(volatile uint8_t *)&status;
+}
+
+/* Sector and status in one descriptor. */
+static uint8_t read_record_sector(void)
+{
+	memset(&record_in, DATA_POISON, sizeof(record_in));
+	record_in.status = STATUS_POISON;
+	header = (struct blk_header){ VIRTIO_BLK_T_IN, 0, RECORD_SECTOR };
+	struct seg segs[] = { { &header, sizeof(header), false },
+			      { &record_in, sizeof(record_in), true } };
+	if (!submit(segs, 2))
+		return STATUS_POISON;
+	return *(volatile uint8_t *)&record_in.status;
+}
+
+static uint8_t flush(void)
+{
+	return request(VIRTIO_BLK_T_FLUSH, 0, NULL, 0);
+}
+
+/* The data of record seq: xorshift64 seeded from seq, one byte a step. */
+static void fill_pattern(uint8_t *buf, uint64_t seq)
+{
+	uint64_t x = (seq + 1) * UL(0x9e3779b97f4a7c15);
+	for (size_t i = 0; i < DATA_BYTES; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		buf[i] = (uint8_t)(x >> 56);
+	}
+}
+
+/* FNV-1a 64. */
+static uint64_t checksum(const uint8_t *buf, size_t n)
+{
+	uint64_t h = UL(0xcbf29ce484222325);
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ buf[i]) * UL(0x100000001b3);
+	return h;
+}
+
+static bool all_bytes(const uint8_t *buf, size_t n, uint8_t v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] != v)
+			return false;
+	return true;
+}
+
+/* The record sector just read holds record seq, and read_buf its data. */
+static bool record_matches(uint64_t seq)
+{
+	struct record r;
+	memcpy(&r, record_in.sector, sizeof(r));
+	fill_pattern(write_buf, seq);
+	uint64_t sum = checksum(read_buf, DATA_BYTES);
+	bool ok = CHECK_EQ(r.magic, RECORD_MAGIC);
+	ok &= CHECK_EQ(r.seq, seq);
+	ok &= CHECK_EQ(r.data_sector, DATA_SECTOR);
+	ok &= CHECK_EQ(r.data_bytes, DATA_BYTES);
+	ok &= CHECK(all_bytes(record_in.sector + sizeof(r), SECTOR_SIZE - sizeof(r), 0));
+	ok &= CHECK_EQ(sum, r.checksum);
+	ok &= CHECK(memcmp(read_buf, write_buf, DATA_BYTES) == 0);
+	return ok;
+}
+
+/* Writes record seq (data, flush, record sector, flush), then reads both
+ * back into other buffers and checks them. */
+static void write_record(uint64_t seq)
+{
+	fill_pattern(write_buf, seq);
+	struct record r = { .magic = RECORD_MAGIC,
+			    .seq = seq,
+			    .checksum = checksum(write_buf, DATA_BYTES),
+			    .data_sector = DATA_SECTOR,
+			    .data_bytes = DATA_BYTES };
+	CHECK_EQ(write_data_split(), VIRTIO_BLK_S_OK);
+	CHECK_EQ(flush(), VIRTIO_BLK_S_OK);
+	CHECK_EQ(write_record_sector(&r), VIRTIO_BLK_S_OK);
+	CHECK_EQ(flush(), VIRTIO_BLK_S_OK);
+
+	CHECK_EQ(read_record_sector(), VIRTIO_BLK_S_OK);
+	CHECK_EQ(read_data_whole(), VIRTIO_BLK_S_OK);
+	if (record_matches(seq))
+		rt_printf("vblk: record %lu written and read back\n", seq);
+}
+
+/* Boot 1 (zeroed disk) writes record 1; a later boot verifies record N
+ * and writes N + 1. */
+static void record_protocol(void)
+{
+	if (!CHECK_EQ(read_record_sector(), VIRTIO_BLK_S_OK))
+		return;
+	if (all_bytes(record_in.sector, SECTOR_SIZE, 0)) {
+		CHECK_EQ(read_data_whole(), VIRTIO_BLK_S_OK);
+		CHECK(all_bytes(read_buf, DATA_BYTES, 0));
+		rt_printf("vblk: no record, writing record 1\n");
+		write_record(1);
+		return;
+	}
+	struct record r;
+	memcpy(&r, record_in.sector, sizeof(r));
+	if (!CHECK_EQ(r.magic, RECORD_MAGIC) || !CHECK(r.seq >= 1))
+		return;
+	CHECK_EQ(read_data_split(), VIRTIO_BLK_S_OK);
+	if (!record_matches(r.seq)) {
+		rt_printf("vblk: record %lu does not verify\n", r.seq);
+		return;
+	}
+	rt_printf("vblk: verified record %lu, writing record %lu\n", r.seq, r.seq + 1);
+	write_record(r.seq + 1);
+}
+
+static void test_get_id(void)
+{
+	uint8_t id[VIRTIO_BLK_ID_BYTES];
+	struct seg data = { id, sizeof(id), true };
+	CHECK_EQ(request(VIRTIO_BLK_T_GET_ID, 0, &data, 1), VIRTIO_BLK_S_OK);
+}
+
+static void test_unsupported_type(void)
+{
+	CHECK_EQ(request(VIRTIO_BLK_T_UNKNOWN, 0, NULL, 0), VIRTIO_BLK_S_UNSUPP);
+}
+
+/* Wholly past the end, and straddling it. */
+static void test_past_capacity(uint64_t capacity)
+{
+	struct seg one = { read_buf, SECTOR_SIZE, true };
+	struct seg two = { read_buf, 2 * SECTOR_SIZE, true };
+	struct seg out = { write_buf, SECTOR_SIZE, false };
+	CHECK_EQ(request(VIRTIO_BLK_T_IN, capacity, &one, 1), VIRTIO_BLK_S_IOERR);
+	CHECK_EQ(request(VIRTIO_BLK_T_IN, capacity - 1, &two, 1), VIRTIO_BLK_S_IOERR);
+	CHECK_EQ(request(VIRTIO_BLK_T_OUT, capacity, &out, 1), VIRTIO_BLK_S_IOERR);
+}
+
+int main(void)
+{
+	if (!find_disk() || !handshake())
+		return 0;
+	uint64_t capacity = read_capacity();
+	rt_printf("vblk: capacity %lu sectors\n", capacity);
+	if (!CHECK(capacity >= DATA_SECTOR + DATA_SECTORS))
+		return 0;
+	record_protocol();
+	test_get_id();
+	test_unsupported_type();
+	test_past_capacity(capacity);
+	CHECK_EQ(reg_read(MMIO_STATUS) & (STATUS_NEEDS_RESET | STATUS_FAILED), 0);
+	if (reset_device())
+		CHECK_EQ(reg_read(MMIO_QUEUE_READY), 0);
+	return 0;
+}
