@@ -26,14 +26,7 @@ MEM=1G ./scripts/console-drive.py --log "$log" --timeout "$TIMEOUT" --prompt "/ 
 	fail=1
 tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 
-expect() { # what, pattern
-	if grep -Eq -- "$2" "$log"; then
-		echo "  ok   $1"
-	else
-		echo "  FAIL $1: no line matching '$2' in $log" >&2
-		fail=1
-	fi
-}
+. ./scripts/console-expect.sh
 expect "the suite passed on ttyS0" '^[0-9]+ passed, 0 failed$'
 expect "the 8250 driver has the UART's interrupt" 'ttyS0 at MMIO 0x10000000 \(irq = [1-9][0-9]*, base_baud'
 expect "the shell read the typed line and answered" '^typed-42$'

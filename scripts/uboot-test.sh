@@ -35,14 +35,7 @@ fail=0
 	fail=1
 tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 
-expect() { # what, pattern
-	if grep -Eq -- "$2" "$log"; then
-		echo "  ok   $1"
-	else
-		echo "  FAIL $1: no line matching '$2' in $log" >&2
-		fail=1
-	fi
-}
+. ./scripts/console-expect.sh
 expect "version" '^U-Boot 20[0-9]{2}\.[0-9]{2}'
 expect "DRAM start" '^-> start +=? ?0x0*80000000$'
 expect "DRAM size (128 MiB)" '^-> size +=? ?0x0*8000000$'

@@ -5,30 +5,13 @@
  * point, instruction fetch) gives the architectural access fault with
  * stval = the address, while the UART keeps working.
  */
+#include "access.h"
 #include "rt/rt.h"
 
 #define UART      UL(0x10000000)
 #define UART_SIZE UL(0x100) /* as on QEMU virt; beyond it nothing answers */
 #define SCR       7
 
-static volatile uint64_t addr;
-
-static void lh(void) { __asm__ volatile("lh t0, 0(%0)" : : "r"(addr) : "t0"); }
-static void lw(void) { __asm__ volatile("lw t0, 0(%0)" : : "r"(addr) : "t0"); }
-static void ld(void) { __asm__ volatile("ld t0, 0(%0)" : : "r"(addr) : "t0"); }
-static void sd(void) { __asm__ volatile("sd zero, 0(%0)" : : "r"(addr) : "memory"); }
-static void sw(void) { __asm__ volatile("sw zero, 0(%0)" : : "r"(addr) : "memory"); }
-static void amoadd(void)
-{
-	__asm__ volatile("amoadd.w t0, zero, (%0)" : : "r"(addr) : "t0", "memory");
-}
-static void lr(void) { __asm__ volatile("lr.w t0, (%0)" : : "r"(addr) : "t0", "memory"); }
-static void flw(void)
-{
-	__asm__ volatile(".option push\n.option arch, +f\nflw ft0, 0(%0)\n.option pop"
-			 : : "r"(addr) : "memory");
-}
-static void fetch(void) { ((void (*)(void))(uintptr_t)addr)(); }
 
 static void expect_fault(void (*fn)(void), uint64_t at, uint64_t cause, const char *what)
 {

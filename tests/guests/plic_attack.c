@@ -25,6 +25,7 @@
  *  - afterwards a genuine UART interrupt is claimed, taken and completed.
  * It ends with every source disabled, thresholds 0 and the UART quiet.
  */
+#include "access.h"
 #include "rt/rt.h"
 
 #define PLIC_BASE UL(0x0c000000)
@@ -58,62 +59,6 @@
 #define MAX_REPORTS 8U
 
 static volatile uint8_t *const uart = (volatile uint8_t *)UART_BASE;
-
-/* The access under test: its address, and what a load gave. */
-static volatile uint64_t addr;
-static volatile uint64_t loaded;
-
-static void lb(void) { __asm__ volatile("lb t0, 0(%0)" : : "r"(addr) : "t0"); }
-static void lh(void) { __asm__ volatile("lh t0, 0(%0)" : : "r"(addr) : "t0"); }
-static void lw(void)
-{
-	uint32_t v;
-	__asm__ volatile("lw %0, 0(%1)" : "=r"(v) : "r"(addr));
-	loaded = v;
-}
-static void ld(void) { __asm__ volatile("ld t0, 0(%0)" : : "r"(addr) : "t0"); }
-static void sb(void) { __asm__ volatile("sb zero, 0(%0)" : : "r"(addr) : "memory"); }
-static void sh(void) { __asm__ volatile("sh zero, 0(%0)" : : "r"(addr) : "memory"); }
-static void sw(void) { __asm__ volatile("sw zero, 0(%0)" : : "r"(addr) : "memory"); }
-static void sd(void) { __asm__ volatile("sd zero, 0(%0)" : : "r"(addr) : "memory"); }
-static void amoswap(void)
-{
-	__asm__ volatile("amoswap.w t0, zero, (%0)" : : "r"(addr) : "t0", "memory");
-}
-static void amoadd(void)
-{
-	__asm__ volatile("amoadd.w t0, zero, (%0)" : : "r"(addr) : "t0", "memory");
-}
-static void lr(void) { __asm__ volatile("lr.w t0, (%0)" : : "r"(addr) : "t0", "memory"); }
-static void flw(void)
-{
-	__asm__ volatile(".option push\n.option arch, +f\nflw ft0, 0(%0)\n.option pop"
-			 : : "r"(addr) : "memory");
-}
-static void fsw(void)
-{
-	__asm__ volatile(".option push\n.option arch, +f\nfsw ft0, 0(%0)\n.option pop"
-			 : : "r"(addr) : "memory");
-}
-/* Compressed forms: the decoder must size them from the short encoding. */
-static void c_ld(void)
-{
-	register uint64_t a0 __asm__("a0") = addr;
-	__asm__ volatile("c.ld a1, 0(a0)" : : "r"(a0) : "a1");
-}
-static void c_sd(void)
-{
-	register uint64_t a0 __asm__("a0") = addr;
-	__asm__ volatile("c.sd a0, 0(a0)" : : "r"(a0) : "memory");
-}
-static void c_lw(void)
-{
-	register uint64_t a0 __asm__("a0") = addr;
-	register uint64_t a1 __asm__("a1");
-	__asm__ volatile("c.lw a1, 0(a0)" : "=r"(a1) : "r"(a0));
-	loaded = (uint32_t)a1;
-}
-static void fetch(void) { ((void (*)(void))(uintptr_t)addr)(); }
 
 /* An access that must fault: which instruction, its width (for where it
  * may sit in a word) and the cause it must give. */

@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "access.h"
 #include "rt/rt.h"
 #include "virtio.h"
 
@@ -1110,53 +1111,6 @@ static void attack_reset_in_flight(void)
 }
 
 /* ---- MMIO ---- */
-
-static volatile uint64_t addr;
-static volatile uint64_t loaded;
-
-static void lbu(void)
-{
-	uint8_t v;
-	__asm__ volatile("lbu %0, 0(%1)" : "=r"(v) : "r"(addr));
-	loaded = v;
-}
-static void lhu(void)
-{
-	uint16_t v;
-	__asm__ volatile("lhu %0, 0(%1)" : "=r"(v) : "r"(addr));
-	loaded = v;
-}
-static void lw(void)
-{
-	uint32_t v;
-	__asm__ volatile("lw %0, 0(%1)" : "=r"(v) : "r"(addr));
-	loaded = v;
-}
-static void ld(void) { __asm__ volatile("ld t0, 0(%0)" : : "r"(addr) : "t0"); }
-static void sb(void) { __asm__ volatile("sb zero, 0(%0)" : : "r"(addr) : "memory"); }
-static void sh(void) { __asm__ volatile("sh zero, 0(%0)" : : "r"(addr) : "memory"); }
-static void sw(void) { __asm__ volatile("sw zero, 0(%0)" : : "r"(addr) : "memory"); }
-static void sd(void) { __asm__ volatile("sd zero, 0(%0)" : : "r"(addr) : "memory"); }
-static void amoswap(void)
-{
-	__asm__ volatile("amoswap.w t0, zero, (%0)" : : "r"(addr) : "t0", "memory");
-}
-static void amoor(void)
-{
-	__asm__ volatile("amoor.w t0, zero, (%0)" : : "r"(addr) : "t0", "memory");
-}
-static void lr(void) { __asm__ volatile("lr.w t0, (%0)" : : "r"(addr) : "t0", "memory"); }
-static void flw(void)
-{
-	__asm__ volatile(".option push\n.option arch, +f\nflw ft0, 0(%0)\n.option pop"
-			 : : "r"(addr) : "memory");
-}
-static void fsw(void)
-{
-	__asm__ volatile(".option push\n.option arch, +f\nfsw ft0, 0(%0)\n.option pop"
-			 : : "r"(addr) : "memory");
-}
-static void fetch(void) { ((void (*)(void))(uintptr_t)addr)(); }
 
 struct access {
 	void (*fn)(void);
