@@ -24,7 +24,8 @@
 #   --log FILE      console to FILE instead of the terminal, stdin closed
 #   --dry-run       print the command, do not run it
 #   -- ARGS...      extra QEMU arguments, appended as they are
-# Environment: QEMU, BUILD (default build), OPENSBI_FW, MEM (default 512M).
+# Environment: QEMU, BUILD (default build), OPENSBI_FW, MEM (default 512M),
+# HV_CPU (the host CPU under the hypervisor, default rv64: with H and Sstc).
 # The command is printed on stderr before it runs.
 set -euo pipefail
 
@@ -32,6 +33,7 @@ QEMU=${QEMU:-qemu-system-riscv64}
 BUILD=${BUILD:-build}
 OPENSBI_FW=${OPENSBI_FW:-/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf}
 MEM=${MEM:-512M}
+HV_CPU=${HV_CPU:-rv64}
 
 firmware=stub hv="" guest="" initrd="" disk="" append="" native=0 timeout="" log="" dry=0 extra=()
 # Where QEMU's loader puts a guest initrd: between the hypervisor image and
@@ -39,7 +41,7 @@ firmware=stub hv="" guest="" initrd="" disk="" append="" native=0 timeout="" log
 GUEST_INITRD_ADDR=0x84000000
 
 usage() {
-	sed -n '2,28s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,29s/^# \{0,1\}//p' "$0" >&2
 	exit "${1:-2}"
 }
 
@@ -80,7 +82,7 @@ cmd=("$QEMU" -machine virt -smp 1 -m "$MEM" -nographic -monitor none
 if [ -n "$hv" ]; then
 	# The hypervisor loads the -initrd image at guest-physical 0x80200000
 	# (or a Linux Image at its text_offset).
-	cmd+=(-cpu rv64 -kernel "$hv" -initrd "$guest")
+	cmd+=(-cpu "$HV_CPU" -kernel "$hv" -initrd "$guest")
 	if [ -n "$initrd" ]; then
 		cmd+=(-device "loader,file=$initrd,addr=$GUEST_INITRD_ADDR,force-raw=on")
 		append="hv.initrd=$GUEST_INITRD_ADDR,$(stat -c %s "$initrd") $append"

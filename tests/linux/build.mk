@@ -96,8 +96,9 @@ linux-test-native: $(linux_deps)
 
 # The same kernel and initramfs under the hypervisor, on the M-stub and on
 # OpenSBI: two boots each on a fresh disk that the hypervisor drives and
-# gives the guest as its virtio-blk (on OpenSBI the real device uses the
-# legacy virtio-mmio transport, so that both of the driver's paths run).
+# gives the guest as its virtio-blk. On OpenSBI the other host paths run:
+# the real device on the legacy virtio-mmio transport, and a host hart
+# without Sstc (the guest's timer through SBI set_timer).
 # Its console is the SBI one (hvc0). panic=-1 ends a panicked run.
 LINUX_HV_MEM    := 1G
 LINUX_HV_APPEND := hv.mem=256M console=hvc0 earlycon=sbi panic=-1
@@ -107,9 +108,10 @@ LINUX_HV_FIRMWARES := stub opensbi
 linux-test-hv: $(MSTUB_ELF) $(HV_ELF) $(LINUX_IMAGE) $(LINUX_INITRD)
 	@set -e; for fw in $(LINUX_HV_FIRMWARES); do \
 		disk=$(LINUX_BUILD)/disk-hv-$$fw.img; rm -f $$disk; truncate -s 1M $$disk; \
-		legacy=; if [ $$fw = opensbi ]; then legacy="-- -global virtio-mmio.force-legacy=true"; fi; \
+		legacy=; cpu=rv64; if [ $$fw = opensbi ]; then \
+			legacy="-- -global virtio-mmio.force-legacy=true"; cpu=rv64,sstc=false; fi; \
 		BUILD=$(BUILD) LINUX_TIMEOUT=$(LINUX_TIMEOUT) \
-		./scripts/linux-test.sh hv-$$fw -- env MEM=$(LINUX_HV_MEM) BUILD=$(BUILD) \
+		./scripts/linux-test.sh hv-$$fw -- env MEM=$(LINUX_HV_MEM) BUILD=$(BUILD) HV_CPU=$$cpu \
 			./scripts/qemu.sh --firmware $$fw --hv $(HV_ELF) --guest $(LINUX_IMAGE) \
 			--guest-initrd $(LINUX_INITRD) --disk $$disk \
 			--append "$(LINUX_HV_APPEND) $(LINUX_APPEND)" $$legacy; \
