@@ -1,13 +1,14 @@
 /*
  * Attacks through the guest's own page tables (run under the hypervisor:
- * guest RAM is 128 MiB at guest-physical 0x80000000, and the only device
- * is the emulated UART). Every access must end in the architectural fault
- * with stval = the VA, and the hypervisor must keep serving:
+ * guest RAM is 128 MiB at guest-physical 0x80000000, and the emulated
+ * devices are the PLIC and the UART). Every access must end in the
+ * architectural fault with stval = the VA, and the hypervisor must keep
+ * serving:
  *  - leaves (4 KiB, 2 MiB, 1 GiB) whose target is past guest RAM
- *    (0x88000000, 0x90000000, 0xc0000000, 0x100000000), a device (PLIC,
- *    CLINT, the test finisher: not emulated; the UART: its registers are
- *    bytes, and these accesses are 8 bytes wide) or PPN all ones: access
- *    faults 1/5/7;
+ *    (0x88000000, 0x90000000, 0xc0000000, 0x100000000), a device (CLINT,
+ *    the test finisher: not emulated; the PLIC and the UART: emulated, but
+ *    these accesses are 8 bytes wide, more than their registers take) or
+ *    PPN all ones: access faults 1/5/7;
  *  - leaves at 0x80000000 (the firmware's place on the host) and
  *    0x80200000 (the hypervisor's): for the guest these are its own RAM;
  *  - non-leaf PTEs whose next table is outside guest RAM: access faults
