@@ -43,6 +43,11 @@ void trap_stats_print(const struct vcpu *v)
 			hv_printf("hv:   %-24s %lu\n",
 				  interrupt_names[i] ? interrupt_names[i] : "interrupt",
 				  v->stats.interrupts[i]);
+	for (unsigned i = 0; i <= IRQ_M_EXT; i++)
+		if (v->stats.in_wfi[i])
+			hv_printf("hv:   %-24s %lu (while the guest waited in WFI)\n",
+				  interrupt_names[i] ? interrupt_names[i] : "interrupt",
+				  v->stats.in_wfi[i]);
 	if (v->stats.other)
 		hv_printf("hv:   %-24s %lu\n", "unknown cause", v->stats.other);
 }

@@ -82,9 +82,13 @@ void vcpu_wait_for_interrupt(struct vcpu *v)
 		 * without trapping, and is handled right after. */
 		__asm__ volatile("wfi");
 		uint64_t sip = csr_read(CSR_SIP);
+		if (sip & MIP_STIP)
+			v->stats.in_wfi[IRQ_S_TIMER]++;
 		if (sip & MIP_STIP || input_wanted)
 			timer_interrupt(v);
-		if (sip & MIP_SEIP)
+		if (sip & MIP_SEIP) {
+			v->stats.in_wfi[IRQ_S_EXT]++;
 			devices_external_interrupt(g);
+		}
 	}
 }

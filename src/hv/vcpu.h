@@ -17,6 +17,8 @@ struct guest;
 struct trap_stats {
 	uint64_t exceptions[CAUSE_EXCEPTION_COUNT];
 	uint64_t interrupts[IRQ_M_EXT + 1];
+	/* Real interrupts served while the guest waited in WFI (no trap). */
+	uint64_t in_wfi[IRQ_M_EXT + 1];
 	uint64_t other;
 };
 
