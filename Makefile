@@ -64,7 +64,7 @@ run: deps
 
 .PHONY: run-guest
 ifeq ($(GUEST),linux)
-run-guest: $(MSTUB_ELF) $(HV_ELF) linux-busybox $(DISK)
+run-guest: $(MSTUB_ELF) $(HV_ELF) $(LINUX_IMAGE) linux-busybox $(DISK)
 	MEM=$(LINUX_HV_MEM) ./scripts/qemu.sh --firmware $(FIRMWARE) --hv $(HV_ELF) \
 		--guest $(LINUX_IMAGE) --guest-initrd $(LINUX_INITRD) $(if $(DISK),--disk $(DISK)) \
 		--append "$(LINUX_HV_APPEND) shell $(APPEND)"
