@@ -1,11 +1,13 @@
 #include "hv/host_plic.h"
 
+#include "dev/plic.h"
 #include "hv/layout.h"
 
-#define PLIC_PRIORITY(src)    (4 * (uint64_t)(src))
-#define PLIC_ENABLE(ctx, src) (0x2000 + 0x80 * (uint64_t)(ctx) + 4 * (uint64_t)((src) / 32))
-#define PLIC_THRESHOLD(ctx)   (0x200000 + 0x1000 * (uint64_t)(ctx))
-#define PLIC_CLAIM(ctx)       (PLIC_THRESHOLD(ctx) + 4)
+/* The real PLIC has the register map the guest's model has. */
+#define PRIORITY(src)    (PLIC_PRIORITY_BASE + 4 * (uint64_t)(src))
+#define ENABLE(ctx, src) \
+	(PLIC_ENABLE_BASE + PLIC_ENABLE_STRIDE * (uint64_t)(ctx) + 4 * (uint64_t)((src) / 32))
+#define CONTEXT(ctx)     (PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE * (uint64_t)(ctx))
 
 static struct platform_plic host;
 
@@ -20,25 +22,25 @@ void host_plic_init(const struct platform_plic *plic)
 	if (!host.size)
 		return;
 	for (uint32_t word = 0; word <= host.ndev / 32; word++)
-		*reg(PLIC_ENABLE(host.s_context, word * 32)) = 0;
-	*reg(PLIC_THRESHOLD(host.s_context)) = 0;
+		*reg(ENABLE(host.s_context, word * 32)) = 0;
+	*reg(CONTEXT(host.s_context) + PLIC_THRESHOLD) = 0;
 }
 
 void host_plic_enable(uint32_t src)
 {
 	if (!host.size || src == 0 || src > host.ndev)
 		return;
-	*reg(PLIC_PRIORITY(src)) = 1;
-	*reg(PLIC_ENABLE(host.s_context, src)) |= UINT32_C(1) << (src % 32);
+	*reg(PRIORITY(src)) = 1;
+	*reg(ENABLE(host.s_context, src)) |= UINT32_C(1) << (src % 32);
 }
 
 uint32_t host_plic_claim(void)
 {
-	return host.size ? *reg(PLIC_CLAIM(host.s_context)) : 0;
+	return host.size ? *reg(CONTEXT(host.s_context) + PLIC_CLAIM) : 0;
 }
 
 void host_plic_complete(uint32_t src)
 {
 	if (host.size)
-		*reg(PLIC_CLAIM(host.s_context)) = src;
+		*reg(CONTEXT(host.s_context) + PLIC_CLAIM) = src;
 }

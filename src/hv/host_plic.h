@@ -6,7 +6,6 @@
 #ifndef HV_HOST_PLIC_H
 #define HV_HOST_PLIC_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 #include "hv/platform.h"

@@ -2,58 +2,18 @@
 
 #include <stddef.h>
 
+#include "dev/virtio_blk.h"
 #include "encoding.h"
 #include "hv/layout.h"
 
-/* virtio-mmio registers (VIRTIO 1.1, 4.2.2 and 4.2.4 for the legacy ones). */
-#define VMMIO_MAGIC           0x000
-#define VMMIO_VERSION         0x004
-#define VMMIO_DEVICE_ID       0x008
-#define VMMIO_DEVICE_FEATURES 0x010
-#define VMMIO_DEVICE_FEATURES_SEL 0x014
-#define VMMIO_DRIVER_FEATURES 0x020
-#define VMMIO_DRIVER_FEATURES_SEL 0x024
-#define VMMIO_LEGACY_PAGE_SIZE 0x028
-#define VMMIO_QUEUE_SEL       0x030
-#define VMMIO_QUEUE_NUM_MAX   0x034
-#define VMMIO_QUEUE_NUM       0x038
+/* The legacy transport's own registers (VIRTIO 1.1, 4.2.4); the rest
+ * are the ones the guest-facing model answers (dev/virtio_blk.h). */
+#define VMMIO_LEGACY_PAGE_SIZE   0x028
 #define VMMIO_LEGACY_QUEUE_ALIGN 0x03c
-#define VMMIO_LEGACY_QUEUE_PFN 0x040
-#define VMMIO_QUEUE_READY     0x044
-#define VMMIO_QUEUE_NOTIFY    0x050
-#define VMMIO_INTERRUPT_STATUS 0x060
-#define VMMIO_INTERRUPT_ACK   0x064
-#define VMMIO_STATUS          0x070
-#define VMMIO_QUEUE_DESC      0x080
-#define VMMIO_QUEUE_DRIVER    0x090
-#define VMMIO_QUEUE_DEVICE    0x0a0
-#define VMMIO_CONFIG_GENERATION 0x0fc
-#define VMMIO_CONFIG          0x100
-
-#define VMMIO_MAGIC_VALUE 0x74726976U
-#define VIRTIO_ID_BLOCK 2U
-
-#define STATUS_ACKNOWLEDGE 1U
-#define STATUS_DRIVER      2U
-#define STATUS_DRIVER_OK   4U
-#define STATUS_FEATURES_OK 8U
-
-#define FEATURE_BLK_RO    5U
-#define FEATURE_BLK_FLUSH 9U
-#define FEATURE_VERSION_1 32U
-
-#define DESC_F_NEXT  1U
-#define DESC_F_WRITE 2U
+#define VMMIO_LEGACY_QUEUE_PFN   0x040
 
 #define QSIZE 128U
 #define LEGACY_ALIGN 4096U
-
-struct desc {
-	uint64_t addr;
-	uint32_t len;
-	uint16_t flags;
-	uint16_t next;
-};
 
 struct avail {
 	uint16_t flags;
@@ -74,9 +34,9 @@ struct used {
 
 /* The legacy layout (used ring on the next page) serves both transports. */
 static struct {
-	struct desc desc[QSIZE];
+	struct virtq_desc desc[QSIZE];
 	struct avail avail;
-	uint8_t pad[LEGACY_ALIGN - sizeof(struct desc) * QSIZE - sizeof(struct avail)];
+	uint8_t pad[LEGACY_ALIGN - sizeof(struct virtq_desc) * QSIZE - sizeof(struct avail)];
 	struct used used;
 } ring __attribute__((aligned(LEGACY_ALIGN)));
 
@@ -124,30 +84,30 @@ static uint64_t pa_of(const volatile void *p)
 	return va_to_pa((const void *)p);
 }
 
-static uint64_t config_capacity(uint32_t version)
+static uint64_t config_capacity(bool modern)
 {
 	uint32_t gen, lo, hi;
 	do {
-		gen = version >= 2 ? rd(VMMIO_CONFIG_GENERATION) : 0;
-		lo = rd(VMMIO_CONFIG);
-		hi = rd(VMMIO_CONFIG + 4);
-	} while (version >= 2 && gen != rd(VMMIO_CONFIG_GENERATION));
+		gen = modern ? rd(VIRTIO_MMIO_CONFIG_GENERATION) : 0;
+		lo = rd(VIRTIO_MMIO_CONFIG);
+		hi = rd(VIRTIO_MMIO_CONFIG + 4);
+	} while (modern && gen != rd(VIRTIO_MMIO_CONFIG_GENERATION));
 	return (uint64_t)hi << 32 | lo;
 }
 
-static const char *start_queue(uint32_t version)
+static const char *start_queue(bool modern)
 {
-	wr(VMMIO_QUEUE_SEL, 0);
-	if (version >= 2 && rd(VMMIO_QUEUE_READY))
+	wr(VIRTIO_MMIO_QUEUE_SEL, 0);
+	if (modern && rd(VIRTIO_MMIO_QUEUE_READY))
 		return "its queue 0 is already in use";
-	if (rd(VMMIO_QUEUE_NUM_MAX) < QSIZE)
+	if (rd(VIRTIO_MMIO_QUEUE_NUM_MAX) < QSIZE)
 		return "its queue 0 is too small";
-	wr(VMMIO_QUEUE_NUM, QSIZE);
-	if (version >= 2) {
-		wr64(VMMIO_QUEUE_DESC, pa_of(ring.desc));
-		wr64(VMMIO_QUEUE_DRIVER, pa_of(&ring.avail));
-		wr64(VMMIO_QUEUE_DEVICE, pa_of(&ring.used));
-		wr(VMMIO_QUEUE_READY, 1);
+	wr(VIRTIO_MMIO_QUEUE_NUM, QSIZE);
+	if (modern) {
+		wr64(VIRTIO_MMIO_QUEUE_DESC_LOW, pa_of(ring.desc));
+		wr64(VIRTIO_MMIO_QUEUE_DRIVER_LOW, pa_of(&ring.avail));
+		wr64(VIRTIO_MMIO_QUEUE_DEVICE_LOW, pa_of(&ring.used));
+		wr(VIRTIO_MMIO_QUEUE_READY, 1);
 	} else {
 		wr(VMMIO_LEGACY_QUEUE_ALIGN, LEGACY_ALIGN);
 		wr(VMMIO_LEGACY_QUEUE_PFN, (uint32_t)(pa_of(ring.desc) / LEGACY_ALIGN));
@@ -162,42 +122,43 @@ static const char *start_queue(uint32_t version)
 /* The handshake of VIRTIO 1.1 section 3.1 (legacy devices skip FEATURES_OK). */
 static const char *start_device(uint32_t version, struct host_vblk_info *info)
 {
-	wr(VMMIO_STATUS, 0);
-	wr(VMMIO_STATUS, STATUS_ACKNOWLEDGE);
-	wr(VMMIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER);
-	wr(VMMIO_DEVICE_FEATURES_SEL, 0);
-	uint64_t offered = rd(VMMIO_DEVICE_FEATURES);
-	wr(VMMIO_DEVICE_FEATURES_SEL, 1);
-	offered |= (uint64_t)rd(VMMIO_DEVICE_FEATURES) << 32;
-	uint64_t wanted = BIT(FEATURE_BLK_RO) | BIT(FEATURE_BLK_FLUSH);
-	if (version >= 2) {
-		if (!(offered & BIT(FEATURE_VERSION_1)))
+	bool modern = version == VIRTIO_MMIO_VERSION_MODERN;
+	wr(VIRTIO_MMIO_STATUS, 0);
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	uint64_t offered = rd(VIRTIO_MMIO_DEVICE_FEATURES);
+	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+	offered |= (uint64_t)rd(VIRTIO_MMIO_DEVICE_FEATURES) << 32;
+	uint64_t wanted = BIT(VIRTIO_BLK_F_RO) | BIT(VIRTIO_BLK_F_FLUSH);
+	if (modern) {
+		if (!(offered & BIT(VIRTIO_F_VERSION_1)))
 			return "it does not offer VIRTIO_F_VERSION_1";
-		wanted |= BIT(FEATURE_VERSION_1);
+		wanted |= BIT(VIRTIO_F_VERSION_1);
 	}
 	uint64_t accepted = offered & wanted;
-	wr(VMMIO_DRIVER_FEATURES_SEL, 0);
-	wr(VMMIO_DRIVER_FEATURES, (uint32_t)accepted);
-	wr(VMMIO_DRIVER_FEATURES_SEL, 1);
-	wr(VMMIO_DRIVER_FEATURES, (uint32_t)(accepted >> 32));
-	uint32_t status = STATUS_ACKNOWLEDGE | STATUS_DRIVER;
-	if (version >= 2) {
-		status |= STATUS_FEATURES_OK;
-		wr(VMMIO_STATUS, status);
-		if (!(rd(VMMIO_STATUS) & STATUS_FEATURES_OK))
+	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)accepted);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, (uint32_t)(accepted >> 32));
+	uint32_t status = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
+	if (modern) {
+		status |= VIRTIO_STATUS_FEATURES_OK;
+		wr(VIRTIO_MMIO_STATUS, status);
+		if (!(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK))
 			return "it refused our features";
 	} else {
 		wr(VMMIO_LEGACY_PAGE_SIZE, LEGACY_ALIGN);
 	}
-	const char *why = start_queue(version);
+	const char *why = start_queue(modern);
 	if (why)
 		return why;
-	wr(VMMIO_STATUS, status | STATUS_DRIVER_OK);
+	wr(VIRTIO_MMIO_STATUS, status | VIRTIO_STATUS_DRIVER_OK);
 	started = true;
 	info->version = version;
-	info->capacity = config_capacity(version);
-	info->can_flush = accepted & BIT(FEATURE_BLK_FLUSH);
-	info->read_only = accepted & BIT(FEATURE_BLK_RO);
+	info->capacity = config_capacity(modern);
+	info->can_flush = accepted & BIT(VIRTIO_BLK_F_FLUSH);
+	info->read_only = accepted & BIT(VIRTIO_BLK_F_RO);
 	return NULL;
 }
 
@@ -205,10 +166,11 @@ const char *host_vblk_init(const struct platform *p, struct host_vblk_info *info
 {
 	for (unsigned i = 0; i < p->nvirtio; i++) {
 		base = p->virtio[i].base;
-		if (rd(VMMIO_MAGIC) != VMMIO_MAGIC_VALUE || rd(VMMIO_DEVICE_ID) != VIRTIO_ID_BLOCK)
+		if (rd(VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MMIO_MAGIC ||
+		    rd(VIRTIO_MMIO_DEVICE_ID) != VIRTIO_ID_BLOCK)
 			continue;
-		uint32_t version = rd(VMMIO_VERSION);
-		if (version != 1 && version != 2)
+		uint32_t version = rd(VIRTIO_MMIO_VERSION);
+		if (version != 1 && version != VIRTIO_MMIO_VERSION_MODERN)
 			return "its virtio-mmio version is unknown";
 		info->base = base;
 		info->irq = p->virtio[i].irq;
@@ -219,7 +181,7 @@ const char *host_vblk_init(const struct platform *p, struct host_vblk_info *info
 
 static void put_desc(uint16_t i, uint64_t pa, uint32_t len, uint16_t flags, uint16_t next)
 {
-	ring.desc[i] = (struct desc){ pa, len, flags, next };
+	ring.desc[i] = (struct virtq_desc){ pa, len, flags, next };
 }
 
 bool host_vblk_submit(uint32_t type, uint64_t sector, const struct host_vblk_seg *segs,
@@ -235,24 +197,24 @@ bool host_vblk_submit(uint32_t type, uint64_t sector, const struct host_vblk_seg
 	struct request *r = &requests[head];
 	*r = (struct request){ .type = type, .sector = sector, .status = 0xff, .tag = tag,
 			       .ndescs = (uint16_t)ndescs };
-	put_desc(head, pa_of(r), 16, DESC_F_NEXT, chain[1]);
-	uint16_t data_flags = DESC_F_NEXT | (to_memory ? DESC_F_WRITE : 0);
+	put_desc(head, pa_of(r), 16, VIRTQ_DESC_F_NEXT, chain[1]);
+	uint16_t data_flags = VIRTQ_DESC_F_NEXT | (to_memory ? VIRTQ_DESC_F_WRITE : 0);
 	for (unsigned i = 0; i < nsegs; i++)
 		put_desc(chain[i + 1], segs[i].pa, segs[i].len, data_flags, chain[i + 2]);
-	put_desc(chain[ndescs - 1], pa_of(&r->status), 1, DESC_F_WRITE, 0);
+	put_desc(chain[ndescs - 1], pa_of(&r->status), 1, VIRTQ_DESC_F_WRITE, 0);
 
 	ring.avail.ring[ring.avail.idx % QSIZE] = head;
 	/* The device must see the chain before the index that publishes it. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	ring.avail.idx++;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	wr(VMMIO_QUEUE_NOTIFY, 0);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	return true;
 }
 
 void host_vblk_interrupt(void (*done)(void *ctx, uint16_t tag, uint8_t status), void *ctx)
 {
-	wr(VMMIO_INTERRUPT_ACK, rd(VMMIO_INTERRUPT_STATUS));
+	wr(VIRTIO_MMIO_INTERRUPT_ACK, rd(VIRTIO_MMIO_INTERRUPT_STATUS));
 	uint16_t idx = __atomic_load_n(&ring.used.idx, __ATOMIC_ACQUIRE);
 	while (last_used != idx) {
 		uint32_t head = ring.used.ring[last_used % QSIZE].id;
