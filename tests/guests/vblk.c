@@ -119,24 +119,12 @@ static uint64_t now(void)
 	return csr_read(CSR_TIME);
 }
 
-/* One slot's magic; under the hypervisor a slot with no device behind it
- * may fault instead of answering. */
-static volatile uint64_t probe_addr;
-static volatile uint32_t probe_value;
-
-static void probe_read(void)
-{
-	probe_value = mmio_read(probe_addr, MMIO_MAGIC_VALUE);
-}
-
 static bool find_disk(void)
 {
 	unsigned disks = 0, answering = 0;
 	for (unsigned i = 0; i < VIRTIO_MMIO_SLOTS; i++) {
 		uint64_t base = VIRTIO_MMIO_BASE + VIRTIO_MMIO_STRIDE * i;
-		struct rt_trap t;
-		probe_addr = base;
-		if (rt_catch(probe_read, &t) || probe_value != VIRTIO_MAGIC)
+		if (!virtio_slot_answers(base))
 			continue;
 		answering++;
 		if (mmio_read(base, MMIO_DEVICE_ID) == VIRTIO_ID_BLOCK) {
@@ -157,13 +145,6 @@ static bool reset_device(void)
 		if (now() > deadline)
 			return CHECK(!"device resets");
 	return true;
-}
-
-static void set_queue_address(unsigned low, const volatile void *p)
-{
-	uint64_t a = (uint64_t)(uintptr_t)p;
-	reg_write(low, (uint32_t)a);
-	reg_write(low + 4, (uint32_t)(a >> 32));
 }
 
 /* Reset, feature negotiation, queue 0, DRIVER_OK (VIRTIO 1.2, 3.1.1). */
@@ -196,9 +177,9 @@ static bool handshake(void)
 	if (!CHECK(reg_read(MMIO_QUEUE_NUM_MAX) >= QNUM))
 		return false;
 	reg_write(MMIO_QUEUE_NUM, QNUM);
-	set_queue_address(MMIO_QUEUE_DESC_LOW, desc);
-	set_queue_address(MMIO_QUEUE_DRIVER_LOW, &avail);
-	set_queue_address(MMIO_QUEUE_DEVICE_LOW, &used);
+	virtio_set_queue_address(dev, MMIO_QUEUE_DESC_LOW, desc);
+	virtio_set_queue_address(dev, MMIO_QUEUE_DRIVER_LOW, &avail);
+	virtio_set_queue_address(dev, MMIO_QUEUE_DEVICE_LOW, &used);
 	reg_write(MMIO_QUEUE_READY, 1);
 	CHECK_EQ(reg_read(MMIO_QUEUE_READY), 1);
 

@@ -74,34 +74,17 @@ static bool seip(void)
 	return csr_read(CSR_SIP) & MIP_SEIP;
 }
 
-/* Under the hypervisor only the disk's slot answers; others fault. */
-static volatile uint64_t probe_addr;
-static volatile uint32_t probe_value;
-
-static void probe_read(void)
-{
-	probe_value = *(volatile uint32_t *)probe_addr;
-}
-
 static bool find_disk(void)
 {
-	struct rt_trap t;
 	for (unsigned i = 0; i < VIRTIO_MMIO_SLOTS; i++) {
-		probe_addr = VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_STRIDE;
-		if (rt_catch(probe_read, &t) || probe_value != VIRTIO_MAGIC)
+		uint64_t base = VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_STRIDE;
+		if (!virtio_slot_answers(base))
 			continue;
-		dev = probe_addr;
+		dev = base;
 		irq = i + 1; /* QEMU virt: slot i interrupts on source i + 1 */
 		return reg_read(MMIO_DEVICE_ID) == VIRTIO_ID_BLOCK;
 	}
 	return false;
-}
-
-static void set_address(unsigned low, const volatile void *p)
-{
-	uint64_t a = (uint64_t)(uintptr_t)p;
-	reg_write(low, (uint32_t)a);
-	reg_write(low + 4, (uint32_t)(a >> 32));
 }
 
 static bool start_device(void)
@@ -117,9 +100,9 @@ static bool start_device(void)
 		return false;
 	reg_write(MMIO_QUEUE_SEL, 0);
 	reg_write(MMIO_QUEUE_NUM, QNUM);
-	set_address(MMIO_QUEUE_DESC_LOW, desc);
-	set_address(MMIO_QUEUE_DRIVER_LOW, &avail);
-	set_address(MMIO_QUEUE_DEVICE_LOW, &used);
+	virtio_set_queue_address(dev, MMIO_QUEUE_DESC_LOW, desc);
+	virtio_set_queue_address(dev, MMIO_QUEUE_DRIVER_LOW, &avail);
+	virtio_set_queue_address(dev, MMIO_QUEUE_DEVICE_LOW, &used);
 	reg_write(MMIO_QUEUE_READY, 1);
 	reg_write(MMIO_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK |
 				       STATUS_DRIVER_OK);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "encoding.h"
+#include "rt/rt.h"
 
 /* QEMU virt's virtio-mmio transports. */
 #define VIRTIO_MMIO_BASE   UL(0x10001000)
@@ -103,5 +104,30 @@ struct blk_header {
 
 _Static_assert(sizeof(struct virtq_desc) == 16, "virtq descriptor");
 _Static_assert(sizeof(struct blk_header) == 16, "virtio-blk request header");
+
+/* Whether the slot at base answers with the magic value: under the
+ * hypervisor a slot with no device behind it faults instead. */
+static volatile uint64_t virtio_probe_addr;
+static volatile uint32_t virtio_probe_value;
+
+static inline void virtio_probe_read(void)
+{
+	virtio_probe_value = *(volatile uint32_t *)(uintptr_t)(virtio_probe_addr + MMIO_MAGIC_VALUE);
+}
+
+static inline bool virtio_slot_answers(uint64_t base)
+{
+	struct rt_trap t;
+	virtio_probe_addr = base;
+	return !rt_catch(virtio_probe_read, &t) && virtio_probe_value == VIRTIO_MAGIC;
+}
+
+/* A 64-bit queue address into the LOW/HIGH register pair at low. */
+static inline void virtio_set_queue_address(uint64_t dev, unsigned low, const volatile void *p)
+{
+	uint64_t a = (uint64_t)(uintptr_t)p;
+	*(volatile uint32_t *)(uintptr_t)(dev + low) = (uint32_t)a;
+	*(volatile uint32_t *)(uintptr_t)(dev + low + 4) = (uint32_t)(a >> 32);
+}
 
 #endif
