@@ -245,7 +245,17 @@
 #define SBI_HSM_HART_SUSPEND        3
 #define SBI_HSM_STATE_STARTED       0
 #define SBI_HSM_STATE_STOPPED       1
-#define SBI_HSM_SUSPEND_RETENTIVE   0
+#define SBI_HSM_STATE_START_PENDING 2
+#define SBI_HSM_STATE_STOP_PENDING  3
+#define SBI_HSM_STATE_SUSPENDED     4
+#define SBI_HSM_STATE_SUSPEND_PENDING 5
+#define SBI_HSM_STATE_RESUME_PENDING 6
+#define SBI_HSM_SUSPEND_RETENTIVE   UL(0x00000000)
+#define SBI_HSM_SUSPEND_NON_RETENTIVE UL(0x80000000)
+/* Suspend types from here to 0x7fffffff and from 0x80000001 to
+ * 0x8fffffff are reserved; from 0x10000000 and 0x90000000 on, platform's. */
+#define SBI_HSM_SUSPEND_RET_PLATFORM    UL(0x10000000)
+#define SBI_HSM_SUSPEND_NONRET_PLATFORM UL(0x90000000)
 #define SBI_SRST_SYSTEM_RESET       0
 #define SBI_SRST_TYPE_SHUTDOWN      0
 #define SBI_SRST_TYPE_COLD_REBOOT   1
@@ -263,8 +273,9 @@
 #define SBI_ERR_INVALID_ADDRESS    (-5L)
 #define SBI_ERR_ALREADY_AVAILABLE  (-6L)
 
-/* Our SBI implementation id (experimental range is not reserved by the
- * spec, so pick a value no registered implementation uses). */
+#define SBI_IMPL_ID_OPENSBI UL(1)
+/* Our SBI implementation ids (experimental range is not reserved by the
+ * spec, so pick values no registered implementation uses). */
 #define SBI_IMPL_ID_MSTUB UL(0x7f01)
 #define SBI_IMPL_ID_HV    UL(0x7f02)
 

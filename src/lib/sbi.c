@@ -3,19 +3,26 @@
 #include "encoding.h"
 #include "lib/printf.h"
 
-struct sbiret sbi_call(unsigned long eid, unsigned long fid, unsigned long a0,
-		       unsigned long a1, unsigned long a2)
+struct sbiret sbi_call4(unsigned long eid, unsigned long fid, unsigned long a0,
+			unsigned long a1, unsigned long a2, unsigned long a3)
 {
 	register unsigned long r_a0 __asm__("a0") = a0;
 	register unsigned long r_a1 __asm__("a1") = a1;
 	register unsigned long r_a2 __asm__("a2") = a2;
+	register unsigned long r_a3 __asm__("a3") = a3;
 	register unsigned long r_a6 __asm__("a6") = fid;
 	register unsigned long r_a7 __asm__("a7") = eid;
 	__asm__ volatile("ecall"
 			 : "+r"(r_a0), "+r"(r_a1)
-			 : "r"(r_a2), "r"(r_a6), "r"(r_a7)
+			 : "r"(r_a2), "r"(r_a3), "r"(r_a6), "r"(r_a7)
 			 : "memory");
 	return (struct sbiret){ .error = (long)r_a0, .value = (long)r_a1 };
+}
+
+struct sbiret sbi_call(unsigned long eid, unsigned long fid, unsigned long a0,
+		       unsigned long a1, unsigned long a2)
+{
+	return sbi_call4(eid, fid, a0, a1, a2, 0);
 }
 
 static int have_dbcn;

@@ -13,6 +13,9 @@ struct sbiret {
 
 struct sbiret sbi_call(unsigned long eid, unsigned long fid, unsigned long a0,
 		       unsigned long a1, unsigned long a2);
+/* The same with a fourth argument (SBI RFENCE takes four). */
+struct sbiret sbi_call4(unsigned long eid, unsigned long fid, unsigned long a0,
+			unsigned long a1, unsigned long a2, unsigned long a3);
 
 /* Console output: DBCN when the firmware has it, else legacy putchar.
  * virt_to_phys_offset is added to a buffer's address to get the physical

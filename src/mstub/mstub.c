@@ -39,7 +39,20 @@
  * fallback is what QEMU virt always has at least. */
 static uint64_t ram_base = 0x80000000UL;
 static uint64_t ram_size = 0x04000000UL;
-static unsigned long boot_hart;
+
+/* One per hart, written by other harts: its HSM state, where hart_start
+ * or a non-retentive resume sends it, and an S-mode IPI to deliver. */
+struct hart_state {
+	unsigned long hsm;   /* SBI_HSM_STATE_* */
+	unsigned long addr;  /* valid once `go` is set */
+	unsigned long opaque;
+	unsigned go;         /* the starter has filled addr and opaque */
+	unsigned ipi;        /* raise SSIP on this hart */
+	unsigned fence;      /* sfence.vma and fence.i here, then clear this */
+};
+static struct hart_state harts[MSTUB_MAX_HARTS];
+/* Bit h: the device tree has a cpu with hart id h (< MSTUB_MAX_HARTS). */
+static unsigned long present_harts;
 
 /* ---- Console: the UART, polled. ---- */
 
@@ -119,7 +132,7 @@ void mstub_fatal(void)
 	power_off(true);
 }
 
-/* ---- Finding RAM and Sstc in the flattened device tree. ---- */
+/* ---- Finding RAM, harts and Sstc in the flattened device tree. ---- */
 
 #define FDT_MAGIC      0xd00dfeedU
 #define FDT_BEGIN_NODE 1U
@@ -153,10 +166,26 @@ static bool isa_has_sstc(const char *isa, uint32_t len)
 	return false;
 }
 
+/* The hart id in a cpu node's name "cpu@<hex>", or -1. */
+static long cpu_node_hartid(const char *name)
+{
+	if (!starts_with(name, "cpu@"))
+		return -1;
+	long id = 0;
+	for (const char *p = name + 4; *p; p++) {
+		int d = *p >= '0' && *p <= '9' ? *p - '0' : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10 : -1;
+		if (d < 0 || id > 0xffff)
+			return -1;
+		id = id * 16 + d;
+	}
+	return id;
+}
+
 /* Reads the first reg entry of the top-level memory node, assuming the
  * two-cell addresses and sizes QEMU virt uses (keeps the fallback when
- * anything looks wrong), and whether the first hart's riscv,isa has Sstc
- * (menvcfg.STCE alone does not tell: QEMU 7.2 lets it be set without). */
+ * anything looks wrong), which harts /cpus lists, and whether the first
+ * hart's riscv,isa has Sstc (menvcfg.STCE alone does not tell: QEMU 7.2
+ * lets it be set without). */
 static bool isa_sstc;
 
 static void scan_dtb(unsigned long dtb)
@@ -167,13 +196,18 @@ static void scan_dtb(unsigned long dtb)
 	const uint32_t *p = (const uint32_t *)(dtb + be32(&hdr[2]));
 	const char *strings = (const char *)(dtb + be32(&hdr[3]));
 	unsigned depth = 0;
-	bool in_memory = false, ram_found = false, isa_found = false;
-	for (unsigned n = 0; n < FDT_MAX_WORDS && !(ram_found && isa_found); n++) {
+	bool in_memory = false, in_cpus = false, ram_found = false, isa_found = false;
+	for (unsigned n = 0; n < FDT_MAX_WORDS; n++) {
 		uint32_t tok = be32(p++);
 		if (tok == FDT_BEGIN_NODE) {
 			const char *name = (const char *)p;
 			depth++;
 			in_memory = depth == 2 && starts_with(name, "memory");
+			if (depth == 2)
+				in_cpus = starts_with(name, "cpus") && (name[4] == '\0' || name[4] == '@');
+			long hart = depth == 3 && in_cpus ? cpu_node_hartid(name) : -1;
+			if (hart >= 0 && hart < MSTUB_MAX_HARTS)
+				present_harts |= BIT(hart);
 			unsigned len = 0;
 			while (name[len])
 				len++;
@@ -181,6 +215,8 @@ static void scan_dtb(unsigned long dtb)
 		} else if (tok == FDT_END_NODE) {
 			depth--;
 			in_memory = false;
+			if (depth < 2)
+				in_cpus = false;
 		} else if (tok == FDT_PROP) {
 			uint32_t len = be32(p);
 			const char *pname = strings + be32(p + 1);
@@ -198,7 +234,7 @@ static void scan_dtb(unsigned long dtb)
 			}
 			p = val + (len + 3) / 4;
 		} else if (tok != FDT_NOP) {
-			return; /* FDT_END or garbage */
+			break; /* FDT_END or garbage */
 		}
 	}
 }
@@ -238,6 +274,8 @@ static bool implemented(unsigned long eid)
 	case SBI_EXT_IPI:
 	case SBI_EXT_SRST:
 	case SBI_EXT_DBCN:
+	case SBI_EXT_HSM:
+	case SBI_EXT_RFENCE:
 	case SBI_EXT_LEGACY_SET_TIMER:
 	case SBI_EXT_LEGACY_PUTCHAR:
 	case SBI_EXT_LEGACY_GETCHAR:
@@ -271,8 +309,14 @@ static struct sbiret sbi_base(unsigned long fid, unsigned long a0)
 }
 
 /* With Sstc, S-mode owns stimecmp and set_timer only writes it; without,
- * the timer is forwarded: M-mode owns mtimecmp, S-mode sees STIP. */
+ * the timer is forwarded: M-mode owns this hart's mtimecmp, S-mode sees
+ * STIP. */
 static bool sstc;
+
+static unsigned long this_hart(void)
+{
+	return csr_read(CSR_MHARTID);
+}
 
 static void set_timer(uint64_t when)
 {
@@ -280,7 +324,7 @@ static void set_timer(uint64_t when)
 		csr_write(CSR_STIMECMP, when);
 		return;
 	}
-	*(volatile uint64_t *)CLINT_MTIMECMP(boot_hart) = when;
+	*(volatile uint64_t *)CLINT_MTIMECMP(this_hart()) = when;
 	csr_clear(CSR_MIP, MIP_STIP);
 	csr_set(CSR_MIE, MIP_MTIP);
 }
@@ -291,24 +335,240 @@ static void timer_interrupt(void)
 	csr_set(CSR_MIP, MIP_STIP);
 }
 
-/* Only the boot hart exists for S-mode; any other hart id is invalid. */
+static bool hart_valid(unsigned long hartid)
+{
+	return hartid < MSTUB_MAX_HARTS && (present_harts & BIT(hartid));
+}
+
+static void local_fence(void)
+{
+	__asm__ volatile("sfence.vma\n\tfence.i" : : : "memory");
+}
+
+/* A remote fence another hart asked of this one. */
+static void serve_fence(unsigned long self)
+{
+	if (__atomic_load_n(&harts[self].fence, __ATOMIC_ACQUIRE)) {
+		local_fence();
+		__atomic_store_n(&harts[self].fence, 0U, __ATOMIC_RELEASE);
+	}
+}
+
+/* The machine software interrupt: another hart wants this one's
+ * attention (an S-mode IPI, a remote fence, or a start while it waits). */
+static void software_interrupt(void)
+{
+	unsigned long self = this_hart();
+	*(volatile uint32_t *)CLINT_MSIP(self) = 0;
+	if (__atomic_exchange_n(&harts[self].ipi, 0U, __ATOMIC_ACQ_REL))
+		csr_set(CSR_MIP, MIP_SSIP);
+	serve_fence(self);
+}
+
+static void kick(unsigned long hartid)
+{
+	*(volatile uint32_t *)CLINT_MSIP(hartid) = 1;
+}
+
+/* SBI v2.0: hart_mask_base -1 names every hart; otherwise bit i of
+ * hart_mask names hart hart_mask_base + i, and every hart named must
+ * exist. False if one does not. */
+static bool hart_set(unsigned long mask, unsigned long mask_base, unsigned long *targets)
+{
+	*targets = 0;
+	if (mask_base == (unsigned long)-1L) {
+		*targets = present_harts;
+		return true;
+	}
+	for (unsigned i = 0; i < 64; i++) {
+		if ((mask & BIT(i)) == 0)
+			continue;
+		if (mask_base + i < mask_base || !hart_valid(mask_base + i))
+			return false;
+		*targets |= BIT(mask_base + i);
+	}
+	return true;
+}
+
 static struct sbiret send_ipi(unsigned long mask, unsigned long mask_base)
 {
-	bool self = false;
-	if (mask_base == (unsigned long)-1L) {
-		self = true;
-	} else {
-		for (unsigned i = 0; i < 64; i++) {
-			if ((mask & BIT(i)) == 0)
-				continue;
-			if (mask_base + i != boot_hart)
-				return err(SBI_ERR_INVALID_PARAM);
-			self = true;
+	unsigned long targets;
+	if (!hart_set(mask, mask_base, &targets))
+		return err(SBI_ERR_INVALID_PARAM);
+	unsigned long self = this_hart();
+	for (unsigned long h = 0; h < MSTUB_MAX_HARTS; h++) {
+		if (!(targets & BIT(h)))
+			continue;
+		if (h == self) {
+			csr_set(CSR_MIP, MIP_SSIP);
+		} else {
+			__atomic_store_n(&harts[h].ipi, 1U, __ATOMIC_RELEASE);
+			kick(h);
 		}
 	}
-	if (self)
-		csr_set(CSR_MIP, MIP_SSIP);
 	return ok(0);
+}
+
+/* Remote fences: this hart's own at once; every other target fences in
+ * its software interrupt, and the call returns once all have (serving
+ * fences asked of this hart meanwhile, so two harts fencing each other
+ * both finish). The stub fences everything, whatever range was asked. */
+static struct sbiret remote_fence(unsigned long fid, unsigned long mask, unsigned long mask_base)
+{
+	if (fid > SBI_RFENCE_REMOTE_SFENCE_VMA_ASID)
+		return err(SBI_ERR_NOT_SUPPORTED);
+	unsigned long targets;
+	if (!hart_set(mask, mask_base, &targets))
+		return err(SBI_ERR_INVALID_PARAM);
+	unsigned long self = this_hart();
+	for (unsigned long h = 0; h < MSTUB_MAX_HARTS; h++) {
+		if (!(targets & BIT(h)))
+			continue;
+		if (h == self) {
+			local_fence();
+		} else {
+			__atomic_store_n(&harts[h].fence, 1U, __ATOMIC_RELEASE);
+			kick(h);
+		}
+	}
+	for (unsigned long h = 0; h < MSTUB_MAX_HARTS; h++)
+		while (h != self && (targets & BIT(h)) &&
+		       __atomic_load_n(&harts[h].fence, __ATOMIC_ACQUIRE))
+			serve_fence(self);
+	return ok(0);
+}
+
+/* ---- Hart state management (SBI v2.0 chapter 9). ---- */
+
+/* Sleep until an interrupt S-mode enabled is pending (a retentive
+ * suspend), serving the machine-level ones on the way: they are how this
+ * stub's timer and IPIs reach S-mode. */
+static void wait_for_s_interrupt(void)
+{
+	while (!(csr_read(CSR_MIP) & csr_read(CSR_MIE) & (MIP_SSIP | MIP_STIP | MIP_SEIP))) {
+		__asm__ volatile("wfi");
+		unsigned long pending = csr_read(CSR_MIP) & csr_read(CSR_MIE);
+		if (pending & MIP_MSIP)
+			software_interrupt();
+		if (pending & MIP_MTIP)
+			timer_interrupt();
+	}
+}
+
+/* A stopped hart: wait for hart_start, then leave for addr with opaque.
+ * The machine timer stays off while no S-mode software runs here. */
+static struct mstub_entry wait_for_start(unsigned long self)
+{
+	struct hart_state *h = &harts[self];
+	csr_clear(CSR_MIE, MIP_MTIP);
+	__atomic_store_n(&h->hsm, (unsigned long)SBI_HSM_STATE_STOPPED, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&h->go, __ATOMIC_ACQUIRE)) {
+		__asm__ volatile("wfi");
+		*(volatile uint32_t *)CLINT_MSIP(self) = 0;
+		serve_fence(self);
+	}
+	h->go = 0;
+	struct mstub_entry e = { h->addr, h->opaque };
+	/* Neither an IPI sent to the stopped hart nor an old timer is for the
+	 * software now starting. */
+	h->ipi = 0;
+	if (sstc)
+		csr_write(CSR_STIMECMP, UINT64_MAX);
+	csr_clear(CSR_MIP, MIP_SSIP | MIP_STIP);
+	__atomic_store_n(&h->hsm, (unsigned long)SBI_HSM_STATE_STARTED, __ATOMIC_RELEASE);
+	return e;
+}
+
+/* Where S-mode may start a hart: RAM that is not the stub's. */
+static bool entry_ok(unsigned long addr)
+{
+	return buffer_ok(addr, 4);
+}
+
+static struct sbiret hart_start(unsigned long hartid, unsigned long addr, unsigned long opaque)
+{
+	if (!hart_valid(hartid))
+		return err(SBI_ERR_INVALID_PARAM);
+	if (!entry_ok(addr))
+		return err(SBI_ERR_INVALID_ADDRESS);
+	struct hart_state *h = &harts[hartid];
+	unsigned long stopped = SBI_HSM_STATE_STOPPED;
+	if (!__atomic_compare_exchange_n(&h->hsm, &stopped, (unsigned long)SBI_HSM_STATE_START_PENDING,
+					 false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return err(SBI_ERR_ALREADY_AVAILABLE);
+	h->addr = addr;
+	h->opaque = opaque;
+	__atomic_store_n(&h->go, 1U, __ATOMIC_RELEASE);
+	kick(hartid);
+	return ok(0);
+}
+
+static struct sbiret hart_status(unsigned long hartid)
+{
+	if (!hart_valid(hartid))
+		return err(SBI_ERR_INVALID_PARAM);
+	return ok((long)__atomic_load_n(&harts[hartid].hsm, __ATOMIC_ACQUIRE));
+}
+
+/* S-mode state for software entered by hart_start or a non-retentive
+ * resume (SBI v2.0: satp 0, sstatus.SIE 0, a0 = hart id, a1 = opaque). */
+static void enter_fresh(struct mstub_frame *f, struct mstub_entry e)
+{
+	csr_write(CSR_SATP, 0);
+	csr_clear(CSR_MSTATUS, SSTATUS_SIE);
+	f->regs[10] = this_hart();
+	f->regs[11] = e.opaque;
+	csr_write(CSR_MEPC, e.addr);
+}
+
+static struct sbiret hart_suspend(struct mstub_frame *f, unsigned long type, unsigned long addr,
+				  unsigned long opaque, bool *resumed_elsewhere)
+{
+	bool retentive = type == SBI_HSM_SUSPEND_RETENTIVE;
+	if (!retentive && type != SBI_HSM_SUSPEND_NON_RETENTIVE)
+		return err(SBI_ERR_INVALID_PARAM);
+	if (!retentive && !entry_ok(addr))
+		return err(SBI_ERR_INVALID_ADDRESS);
+	struct hart_state *h = &harts[this_hart()];
+	__atomic_store_n(&h->hsm, (unsigned long)SBI_HSM_STATE_SUSPENDED, __ATOMIC_RELEASE);
+	wait_for_s_interrupt();
+	__atomic_store_n(&h->hsm, (unsigned long)SBI_HSM_STATE_STARTED, __ATOMIC_RELEASE);
+	if (!retentive) {
+		enter_fresh(f, (struct mstub_entry){ addr, opaque });
+		*resumed_elsewhere = true;
+	}
+	return ok(0);
+}
+
+/* hart_stop does not return to its caller: the hart waits for the next
+ * hart_start, which the frame is rewritten for. */
+static void hart_stop(struct mstub_frame *f)
+{
+	enter_fresh(f, wait_for_start(this_hart()));
+}
+
+/* HSM; true when the frame now enters other S-mode code (mepc set). */
+static bool hsm(struct mstub_frame *f, unsigned long fid, struct sbiret *r)
+{
+	unsigned long a0 = f->regs[10], a1 = f->regs[11], a2 = f->regs[12];
+	bool elsewhere = false;
+	switch (fid) {
+	case SBI_HSM_HART_START:
+		*r = hart_start(a0, a1, a2);
+		return false;
+	case SBI_HSM_HART_STOP:
+		hart_stop(f);
+		return true;
+	case SBI_HSM_HART_GET_STATUS:
+		*r = hart_status(a0);
+		return false;
+	case SBI_HSM_HART_SUSPEND:
+		*r = hart_suspend(f, a0, a1, a2, &elsewhere);
+		return elsewhere;
+	default:
+		*r = err(SBI_ERR_NOT_SUPPORTED);
+		return false;
+	}
 }
 
 static struct sbiret system_reset(unsigned long type, unsigned long reason)
@@ -361,8 +621,9 @@ static struct sbiret dbcn(unsigned long fid, unsigned long a0, unsigned long a1,
 
 /* Dispatch one ecall from S-mode: a7 = extension, a6 = function, a0..a5
  * = arguments; the result goes back in a0 (error) and a1 (value). Legacy
- * v0.1 calls return only a0 and leave a1 alone. */
-static void sbi_ecall(struct mstub_frame *f)
+ * v0.1 calls return only a0 and leave a1 alone. False when the hart now
+ * continues elsewhere (HSM), with its frame and mepc already set. */
+static bool sbi_ecall(struct mstub_frame *f)
 {
 	unsigned long eid = f->regs[17], fid = f->regs[16];
 	unsigned long a0 = f->regs[10], a1 = f->regs[11], a2 = f->regs[12];
@@ -371,14 +632,14 @@ static void sbi_ecall(struct mstub_frame *f)
 	case SBI_EXT_LEGACY_SET_TIMER:
 		set_timer(a0);
 		f->regs[10] = 0;
-		return;
+		return true;
 	case SBI_EXT_LEGACY_PUTCHAR:
 		console_putc((char)(a0 & 0xff));
 		f->regs[10] = 0;
-		return;
+		return true;
 	case SBI_EXT_LEGACY_GETCHAR:
 		f->regs[10] = (unsigned long)(long)console_getc();
-		return;
+		return true;
 	case SBI_EXT_LEGACY_SHUTDOWN:
 		power_off(false);
 	case SBI_EXT_BASE:
@@ -402,12 +663,20 @@ static void sbi_ecall(struct mstub_frame *f)
 	case SBI_EXT_DBCN:
 		r = dbcn(fid, a0, a1, a2);
 		break;
+	case SBI_EXT_HSM:
+		if (hsm(f, fid, &r))
+			return false;
+		break;
+	case SBI_EXT_RFENCE:
+		r = remote_fence(fid, a0, a1);
+		break;
 	default:
 		r = err(SBI_ERR_NOT_SUPPORTED);
 		break;
 	}
 	f->regs[10] = (unsigned long)r.error;
 	f->regs[11] = (unsigned long)r.value;
+	return true;
 }
 
 void mstub_trap(struct mstub_frame *f)
@@ -417,9 +686,13 @@ void mstub_trap(struct mstub_frame *f)
 		timer_interrupt();
 		return;
 	}
+	if (cause == (CAUSE_INTERRUPT | IRQ_M_SOFT)) {
+		software_interrupt();
+		return;
+	}
 	if (cause == CAUSE_SUPERVISOR_ECALL) {
-		sbi_ecall(f);
-		csr_write(CSR_MEPC, csr_read(CSR_MEPC) + 4);
+		if (sbi_ecall(f))
+			csr_write(CSR_MEPC, csr_read(CSR_MEPC) + 4);
 		return;
 	}
 	mstub_fatal();
@@ -456,10 +729,10 @@ _Static_assert((MSTUB_BASE & (MSTUB_SIZE - 1)) == 0, "NAPOT needs alignment");
 _Static_assert((CLINT_SIZE & (CLINT_SIZE - 1)) == 0, "NAPOT needs a power of two");
 _Static_assert((CLINT_BASE & (CLINT_SIZE - 1)) == 0, "NAPOT needs alignment");
 
-void mstub_init(unsigned long hartid, unsigned long dtb)
+/* What every hart sets up for itself before it first enters S-mode: the
+ * CSRs and the PMP are per hart. */
+static void hart_setup(void)
 {
-	boot_hart = hartid;
-	scan_dtb(dtb);
 	csr_write(CSR_MEDELEG, MEDELEG_ALL);
 	csr_write(CSR_MIDELEG, MIP_SSIP | MIP_STIP | MIP_SEIP);
 	csr_write(CSR_MCOUNTEREN, COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
@@ -471,11 +744,34 @@ void mstub_init(unsigned long hartid, unsigned long dtb)
 		csr_set(CSR_MENVCFG, MENVCFG_STCE);
 	else
 		csr_clear(CSR_MENVCFG, MENVCFG_STCE);
-	sstc = csr_read(CSR_MENVCFG) & MENVCFG_STCE;
-	csr_write(CSR_MIE, 0);
 	csr_write(CSR_MIP, 0);
+	/* Machine software interrupts carry IPIs and hart starts. */
+	csr_write(CSR_MIE, MIP_MSIP);
 	setup_pmp();
-	mstub_printf("mstub: SBI v2.0 M-stub, hart %lu, RAM 0x%lx+0x%lx, timer %s, "
+}
+
+void mstub_init(unsigned long hartid, unsigned long dtb)
+{
+	scan_dtb(dtb);
+	present_harts |= BIT(hartid);
+	for (unsigned long h = 0; h < MSTUB_MAX_HARTS; h++)
+		harts[h].hsm = h == hartid ? SBI_HSM_STATE_STARTED : SBI_HSM_STATE_STOPPED;
+	hart_setup();
+	sstc = csr_read(CSR_MENVCFG) & MENVCFG_STCE;
+	unsigned nharts = 0;
+	for (unsigned long h = 0; h < MSTUB_MAX_HARTS; h++)
+		nharts += (present_harts >> h) & 1;
+	mstub_printf("mstub: SBI v2.0 M-stub, hart %lu of %u, RAM 0x%lx+0x%lx, timer %s, "
 		     "entering S-mode at 0x%lx\n",
-		     hartid, ram_base, ram_size, sstc ? "Sstc" : "forwarded", MSTUB_NEXT_ADDR);
+		     hartid, nharts, ram_base, ram_size, sstc ? "Sstc" : "forwarded",
+		     MSTUB_NEXT_ADDR);
+}
+
+struct mstub_entry mstub_secondary(unsigned long hartid)
+{
+	hart_setup();
+	if (!hart_valid(hartid))
+		for (;;)
+			__asm__ volatile("wfi");
+	return wait_for_start(hartid);
 }

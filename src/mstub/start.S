@@ -1,6 +1,7 @@
 /*
  * M-stub entry and trap vector. QEMU starts every hart here in M-mode with
- * a0 = hart id and a1 = DTB address.
+ * a0 = hart id and a1 = DTB address. Hart 0 sets the stub up and enters
+ * S-mode; the others wait for it, then for an SBI HSM hart_start.
  */
 #include "encoding.h"
 #include "mstub/mstub.h"
@@ -8,17 +9,22 @@
 	.section .text.entry, "ax"
 	.globl _start
 _start:
-	/* Only hart 0 boots; we run with -smp 1 and implement no HSM. */
 	csrw	mie, zero
-	bnez	a0, park
-
+	li	t0, MSTUB_MAX_HARTS
+	bgeu	a0, t0, park
+	/* This hart's stack: MSTUB_STACK_SIZE bytes each, hart 0's on top. */
+	la	sp, mstub_stack_top
+	li	t0, MSTUB_STACK_SIZE
+	mul	t0, t0, a0
+	sub	sp, sp, t0
 	/* mscratch == 0 means "running in M-mode": a trap then is a bug. */
 	csrw	mscratch, zero
 	la	t0, mstub_trap_entry
 	csrw	mtvec, t0
-	la	sp, mstub_stack_top
 	mv	s0, a0
 	mv	s1, a1
+	bnez	a0, secondary
+
 	/* Zero .bss: after a QEMU reset RAM keeps its old contents. */
 	la	t0, mstub_bss_start
 	la	t1, mstub_bss_end
@@ -27,18 +33,36 @@ _start:
 	addi	t0, t0, 8
 	j	1b
 2:	call	mstub_init
+	/* Let the other harts go on, now that .bss and the DTB facts are in. */
+	fence	rw, rw
+	la	t0, mstub_booted
+	li	t1, 1
+	sw	t1, 0(t0)
+	mv	a0, s0
+	mv	a1, s1
+	li	a2, MSTUB_NEXT_ADDR
+	j	enter_s
 
-	/* From now on traps come from S/U: give the vector its stack. */
-	la	t0, mstub_stack_top
-	csrw	mscratch, t0
-	li	t0, MSTUB_NEXT_ADDR
-	csrw	mepc, t0
+secondary:
+	la	t0, mstub_booted
+3:	lw	t1, 0(t0)
+	beqz	t1, 3b
+	fence	rw, rw
+	mv	a0, s0
+	call	mstub_secondary	/* returns once S-mode starts this hart */
+	mv	a2, a0
+	mv	a0, s0
+	/* a1: the opaque value hart_start gave */
+
+/* Enter S-mode at a2 with a0 = hart id and a1 as given. From now on traps
+ * come from S/U: give the vector this hart's stack. */
+enter_s:
+	csrw	mscratch, sp
+	csrw	mepc, a2
 	li	t0, 3 << MSTATUS_MPP_SHIFT
 	csrc	mstatus, t0
 	li	t0, 1 << MSTATUS_MPP_SHIFT
 	csrs	mstatus, t0
-	mv	a0, s0
-	mv	a1, s1
 	li	sp, 0
 	li	s0, 0
 	li	s1, 0
@@ -133,7 +157,18 @@ mstub_trap_entry:
 	mret
 
 trap_from_m:
-	/* Undo the swap (mscratch stays 0) and die on a known-good stack. */
+	/* Undo the swap (mscratch stays 0) and die on this hart's stack. */
 	csrrw	sp, mscratch, sp
 	la	sp, mstub_stack_top
+	csrr	t0, mhartid
+	li	t1, MSTUB_STACK_SIZE
+	mul	t0, t0, t1
+	sub	sp, sp, t0
 	j	mstub_fatal
+
+	/* In .data, not .bss: the secondaries read it before .bss is zeroed,
+	 * and QEMU reloads .data on a machine reset. */
+	.data
+	.balign 4
+mstub_booted:
+	.word	0
