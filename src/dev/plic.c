@@ -13,11 +13,12 @@ _Static_assert(PLIC_NSOURCES % 32u == 0, "PLIC_NSOURCES must fill whole register
 /* 32-bit register words of the pending and enable bitmaps. */
 #define PLIC_REG_WORDS (PLIC_NSOURCES / 32u)
 
-void plic_init(struct plic *p, const struct plic_io *io)
+void plic_init(struct plic *p, const struct plic_io *io, unsigned nharts)
 {
 	memset(p, 0, sizeof(*p));
 	if (io != NULL)
 		p->io = *io;
+	p->ncontexts = 2u * (nharts < PLIC_MAX_HARTS ? nharts : PLIC_MAX_HARTS);
 }
 
 static bool bit_get(const uint64_t *map, unsigned src)
@@ -81,12 +82,12 @@ static unsigned best_source(const struct plic *p, unsigned ctx)
 
 bool plic_context_pending(const struct plic *p, unsigned ctx)
 {
-	return ctx < PLIC_NCONTEXTS && best_source(p, ctx) != 0;
+	return ctx < p->ncontexts && best_source(p, ctx) != 0;
 }
 
 bool plic_source_deliverable(const struct plic *p, unsigned ctx, unsigned src)
 {
-	return ctx < PLIC_NCONTEXTS && valid_source(src) && bit_get(p->enable[ctx], src) &&
+	return ctx < p->ncontexts && valid_source(src) && bit_get(p->enable[ctx], src) &&
 	       p->priority[src] > p->threshold[ctx];
 }
 
@@ -125,13 +126,13 @@ uint32_t plic_read(struct plic *p, uint64_t offset)
 		return p->priority[(offset - PLIC_PRIORITY_BASE) / 4u];
 	if (in_block(offset, PLIC_PENDING_BASE, 4u * PLIC_REG_WORDS))
 		return word_get(p->pending, (unsigned)((offset - PLIC_PENDING_BASE) / 4u));
-	if (in_block(offset, PLIC_ENABLE_BASE, PLIC_ENABLE_STRIDE * PLIC_NCONTEXTS)) {
+	if (in_block(offset, PLIC_ENABLE_BASE, PLIC_ENABLE_STRIDE * p->ncontexts)) {
 		unsigned ctx = (unsigned)((offset - PLIC_ENABLE_BASE) / PLIC_ENABLE_STRIDE);
 		unsigned w = (unsigned)((offset - PLIC_ENABLE_BASE) % PLIC_ENABLE_STRIDE / 4u);
 
 		return w < PLIC_REG_WORDS ? word_get(p->enable[ctx], w) : 0;
 	}
-	if (in_block(offset, PLIC_CONTEXT_BASE, PLIC_CONTEXT_STRIDE * PLIC_NCONTEXTS)) {
+	if (in_block(offset, PLIC_CONTEXT_BASE, PLIC_CONTEXT_STRIDE * p->ncontexts)) {
 		unsigned ctx = (unsigned)((offset - PLIC_CONTEXT_BASE) / PLIC_CONTEXT_STRIDE);
 		uint64_t reg = (offset - PLIC_CONTEXT_BASE) % PLIC_CONTEXT_STRIDE;
 
@@ -150,14 +151,14 @@ void plic_write(struct plic *p, uint64_t offset, uint32_t value)
 
 		if (src != 0)
 			p->priority[src] = (uint8_t)(value & PLIC_PRIORITY_MASK);
-	} else if (in_block(offset, PLIC_ENABLE_BASE, PLIC_ENABLE_STRIDE * PLIC_NCONTEXTS)) {
+	} else if (in_block(offset, PLIC_ENABLE_BASE, PLIC_ENABLE_STRIDE * p->ncontexts)) {
 		unsigned ctx = (unsigned)((offset - PLIC_ENABLE_BASE) / PLIC_ENABLE_STRIDE);
 		unsigned w = (unsigned)((offset - PLIC_ENABLE_BASE) % PLIC_ENABLE_STRIDE / 4u);
 
 		/* Source 0 does not exist: its enable bit stays 0. */
 		if (w < PLIC_REG_WORDS)
 			word_put(p->enable[ctx], w, w == 0 ? value & ~1u : value);
-	} else if (in_block(offset, PLIC_CONTEXT_BASE, PLIC_CONTEXT_STRIDE * PLIC_NCONTEXTS)) {
+	} else if (in_block(offset, PLIC_CONTEXT_BASE, PLIC_CONTEXT_STRIDE * p->ncontexts)) {
 		unsigned ctx = (unsigned)((offset - PLIC_CONTEXT_BASE) / PLIC_CONTEXT_STRIDE);
 		uint64_t reg = (offset - PLIC_CONTEXT_BASE) % PLIC_CONTEXT_STRIDE;
 

@@ -1,6 +1,7 @@
-/* RISC-V PLIC model for one hart, with the register map QEMU's virt machine
- * gives its PLIC: sources 1..PLIC_NSOURCES-1, context 0 = the hart's M-mode,
- * context 1 = its S-mode, 3-bit priorities and thresholds. Sources are
+/* RISC-V PLIC model for up to PLIC_MAX_HARTS harts, with the register map
+ * QEMU's virt machine gives its PLIC: sources 1..PLIC_NSOURCES-1, contexts
+ * 2h = hart h's M-mode and 2h+1 = its S-mode, 3-bit priorities and
+ * thresholds. Sources are
  * level-triggered through a gateway: a high line makes its source pending
  * unless the source is claimed (in service); a completion re-pends it if the
  * line is still high. Pure C, no globals: all state lives in struct plic. */
@@ -11,9 +12,10 @@
 #include <stdint.h>
 
 #define PLIC_NSOURCES 64u /* source 0 does not exist: riscv,ndev = 63 */
-#define PLIC_NCONTEXTS 2u
-#define PLIC_CONTEXT_M 0u /* registers only: the virtual hart has no M-mode */
-#define PLIC_CONTEXT_S 1u /* drives the hart's SEIP */
+#define PLIC_MAX_HARTS 8u
+#define PLIC_MAX_CONTEXTS (2u * PLIC_MAX_HARTS)
+#define PLIC_CONTEXT_M(hart) (2u * (hart))      /* registers only: no virtual M-mode */
+#define PLIC_CONTEXT_S(hart) (2u * (hart) + 1u) /* drives that hart's SEIP */
 
 /* Register offsets (bytes); every register is 32 bits wide. */
 #define PLIC_PRIORITY_BASE 0x0u	  /* + 4 * source */
@@ -42,18 +44,20 @@ struct plic_io {
 
 struct plic {
 	struct plic_io io;
+	unsigned ncontexts; /* contexts 0..ncontexts-1 exist */
 	/* Each <= PLIC_PRIORITY_MASK; priority[0] stays 0. */
 	uint8_t priority[PLIC_NSOURCES];
-	uint8_t threshold[PLIC_NCONTEXTS];
+	uint8_t threshold[PLIC_MAX_CONTEXTS];
 	/* Bitmaps over sources; bit 0 (no source) stays 0 in each. */
-	uint64_t enable[PLIC_NCONTEXTS][PLIC_BITMAP_WORDS];
+	uint64_t enable[PLIC_MAX_CONTEXTS][PLIC_BITMAP_WORDS];
 	uint64_t level[PLIC_BITMAP_WORDS];   /* lines as last reported */
 	uint64_t pending[PLIC_BITMAP_WORDS]; /* never set where claimed is */
 	uint64_t claimed[PLIC_BITMAP_WORDS]; /* in service: claimed, not completed */
 };
 
-/* Reset state: every register and line 0; copies *io (io may be NULL). */
-void plic_init(struct plic *p, const struct plic_io *io);
+/* Reset state for nharts harts (1..PLIC_MAX_HARTS; more are cut to the
+ * maximum): every register and line 0; copies *io (io may be NULL). */
+void plic_init(struct plic *p, const struct plic_io *io, unsigned nharts);
 
 /* A device model reports its interrupt line. Raising it makes src pending
  * unless src is claimed; lowering it leaves a pending src pending (the
@@ -63,7 +67,8 @@ void plic_set_level(struct plic *p, unsigned src, bool level);
 
 /* Register access. The caller has checked that the access is a naturally
  * aligned 4-byte access with offset < PLIC_SIZE; no access faults. Offsets
- * that are no register (and priority[0]) read 0 and ignore writes. Reading
+ * that are no register (and priority[0], and the registers of contexts
+ * that do not exist) read 0 and ignore writes. Reading
  * a context's claim register claims its best source (0 if none); writing
  * it completes the source whose ID is written, ignored unless that source
  * is enabled for the context. */
@@ -71,9 +76,9 @@ uint32_t plic_read(struct plic *p, uint64_t offset);
 void plic_write(struct plic *p, uint64_t offset, uint32_t value);
 
 /* Whether a claim by context ctx would return a source now: one pending,
- * enabled for ctx, with priority > ctx's threshold. For PLIC_CONTEXT_S
- * this is the level of the hart's SEIP; it can change on every plic_read,
- * plic_write and plic_set_level. False for ctx >= PLIC_NCONTEXTS. */
+ * enabled for ctx, with priority > ctx's threshold. For PLIC_CONTEXT_S(h)
+ * this is the level of hart h's SEIP; it can change on every plic_read,
+ * plic_write and plic_set_level. False for a context that does not exist. */
 bool plic_context_pending(const struct plic *p, unsigned ctx);
 
 /* Whether ctx could ever claim src as the registers stand: src enabled for

@@ -72,6 +72,11 @@ void uart16550_poll(struct uart16550 *u)
 	}
 }
 
+bool uart16550_wants_input(const struct uart16550 *u)
+{
+	return (u->ier & UART16550_IER_ERBFI) && u->rx_count == 0;
+}
+
 static bool rx_irq(const struct uart16550 *u)
 {
 	return (u->ier & UART16550_IER_ERBFI) != 0 && u->rx_count > 0;

@@ -90,6 +90,10 @@ void uart16550_write(struct uart16550 *u, unsigned offset, uint8_t value);
  * empty with IER.ETBEI (until IIR reports it or THR is written). */
 bool uart16550_irq(const struct uart16550 *u);
 
+/* Whether the guest waits for input: the RX interrupt enabled and the
+ * FIFO empty (the hypervisor then polls the backend more often). */
+bool uart16550_wants_input(const struct uart16550 *u);
+
 /* Pull waiting input from the backend into the RX FIFO while it has room
  * (input beyond 16 bytes stays in the backend). No-op in loopback mode. */
 void uart16550_poll(struct uart16550 *u);

@@ -12,8 +12,11 @@
 
 #include "dev/plic.h"
 
-#define CTX_S PLIC_CONTEXT_S
-#define CTX_M PLIC_CONTEXT_M
+/* Most tests use a PLIC for TEST_HARTS harts; CTX_M/CTX_S are hart 0's. */
+#define TEST_HARTS 4u
+#define NCTX (2u * TEST_HARTS)
+#define CTX_S PLIC_CONTEXT_S(0)
+#define CTX_M PLIC_CONTEXT_M(0)
 
 /* Records every completion callback. */
 struct fake_hv {
@@ -34,7 +37,7 @@ static void setup_plic(struct plic *p, struct fake_hv *h)
 	struct plic_io io = {fake_complete, h};
 
 	memset(h, 0, sizeof(*h));
-	plic_init(p, &io);
+	plic_init(p, &io, TEST_HARTS);
 }
 
 static uint64_t priority_reg(unsigned src)
@@ -98,7 +101,7 @@ static void test_reset_state_reads_zero(void **state)
 		assert_int_equal(plic_read(&p, priority_reg(src)), 0);
 	for (w = 0; w < PLIC_NSOURCES / 32u; w++)
 		assert_int_equal(plic_read(&p, pending_reg(w)), 0);
-	for (ctx = 0; ctx < PLIC_NCONTEXTS; ctx++) {
+	for (ctx = 0; ctx < NCTX; ctx++) {
 		for (w = 0; w < PLIC_NSOURCES / 32u; w++)
 			assert_int_equal(plic_read(&p, enable_reg(ctx, w)), 0);
 		assert_int_equal(plic_read(&p, threshold_reg(ctx)), 0);
@@ -373,7 +376,7 @@ static void test_source_deliverable_needs_enable_and_priority_above_threshold(vo
 	assert_false(plic_source_deliverable(&p, CTX_S, 8));
 	assert_false(plic_source_deliverable(&p, CTX_S, 0));
 	assert_false(plic_source_deliverable(&p, CTX_S, PLIC_NSOURCES));
-	assert_false(plic_source_deliverable(&p, PLIC_NCONTEXTS, 8));
+	assert_false(plic_source_deliverable(&p, NCTX, 8));
 }
 
 static void test_priority_zero_never_interrupts(void **state)
@@ -569,7 +572,7 @@ static void test_complete_callback_runs_after_state_update(void **state)
 	struct plic_io io = {relevel_complete, &p};
 
 	(void)state;
-	plic_init(&p, &io);
+	plic_init(&p, &io, TEST_HARTS);
 	route(&p, CTX_S, 10, 1);
 	plic_set_level(&p, 10, true);
 	assert_int_equal(claim(&p, CTX_S), 10);
@@ -584,7 +587,7 @@ static void test_null_io_is_harmless(void **state)
 	struct plic p;
 
 	(void)state;
-	plic_init(&p, NULL);
+	plic_init(&p, NULL, TEST_HARTS);
 	route(&p, CTX_S, 10, 1);
 	plic_set_level(&p, 10, true);
 	assert_int_equal(claim(&p, CTX_S), 10);
@@ -623,10 +626,48 @@ static void test_context_pending_follows_each_context(void **state)
 	plic_set_level(&p, 10, true);
 	assert_true(plic_context_pending(&p, CTX_M));
 	assert_false(plic_context_pending(&p, CTX_S));
-	assert_false(plic_context_pending(&p, PLIC_NCONTEXTS));
+	assert_false(plic_context_pending(&p, NCTX));
 	assert_false(plic_context_pending(&p, 0xffffffffu));
 	plic_write(&p, threshold_reg(CTX_M), 4);
 	assert_false(plic_context_pending(&p, CTX_M));
+}
+
+static void test_each_hart_has_its_own_s_context(void **state)
+{
+	struct plic p;
+	struct fake_hv h;
+
+	(void)state;
+	setup_plic(&p, &h);
+	route(&p, PLIC_CONTEXT_S(2), 10, 1);
+	plic_set_level(&p, 10, true);
+	assert_true(plic_context_pending(&p, PLIC_CONTEXT_S(2)));
+	assert_false(plic_context_pending(&p, PLIC_CONTEXT_S(1)));
+	assert_false(plic_context_pending(&p, PLIC_CONTEXT_M(2)));
+	assert_int_equal(claim(&p, PLIC_CONTEXT_S(1)), 0);
+	assert_int_equal(claim(&p, PLIC_CONTEXT_S(2)), 10);
+	complete(&p, PLIC_CONTEXT_S(2), 10);
+	assert_int_equal(h.calls, 1);
+}
+
+static void test_contexts_exist_only_for_its_harts(void **state)
+{
+	struct plic p;
+
+	(void)state;
+	plic_init(&p, NULL, 1);
+	plic_write(&p, enable_reg(PLIC_CONTEXT_S(1), 0), 0xfffffffeu);
+	plic_write(&p, threshold_reg(PLIC_CONTEXT_S(1)), 3);
+	assert_int_equal(plic_read(&p, enable_reg(PLIC_CONTEXT_S(1), 0)), 0);
+	assert_int_equal(plic_read(&p, threshold_reg(PLIC_CONTEXT_S(1))), 0);
+	route(&p, CTX_S, 10, 1);
+	plic_set_level(&p, 10, true);
+	assert_int_equal(claim(&p, PLIC_CONTEXT_S(1)), 0);
+	assert_false(plic_source_deliverable(&p, PLIC_CONTEXT_S(1), 10));
+	assert_int_equal(claim(&p, CTX_S), 10);
+	/* More harts than the model has are cut to its maximum. */
+	plic_init(&p, NULL, PLIC_MAX_HARTS + 3);
+	assert_int_equal(p.ncontexts, PLIC_MAX_CONTEXTS);
 }
 
 static void test_set_level_ignores_source_zero_and_out_of_range(void **state)
@@ -650,12 +691,12 @@ static void test_offsets_that_are_no_register_read_zero(void **state)
 	    0xffc,
 	    pending_reg(PLIC_NSOURCES / 32u), /* after the pending words */
 	    0x1ffc,
-	    enable_reg(PLIC_NCONTEXTS, 0), /* a third context */
+	    enable_reg(NCTX, 0), /* the context after the last */
 	    0x1ffffc,
 	    PLIC_CONTEXT_BASE + 8, /* after claim/complete */
 	    PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE - 4u,
-	    threshold_reg(PLIC_NCONTEXTS),
-	    claim_reg(PLIC_NCONTEXTS),
+	    threshold_reg(NCTX),
+	    claim_reg(NCTX),
 	    PLIC_SIZE - 4u,
 	};
 	struct plic p, before;
@@ -681,9 +722,9 @@ struct ref {
 	bool level[PLIC_NSOURCES];
 	bool pending[PLIC_NSOURCES];
 	bool claimed[PLIC_NSOURCES];
-	bool enabled[PLIC_NCONTEXTS][PLIC_NSOURCES];
+	bool enabled[NCTX][PLIC_NSOURCES];
 	unsigned priority[PLIC_NSOURCES];
-	unsigned threshold[PLIC_NCONTEXTS];
+	unsigned threshold[NCTX];
 	unsigned completions;
 	unsigned last_completed;
 };
@@ -789,11 +830,11 @@ static void check_same_state(struct plic *p, const struct ref *r, const struct f
 
 	for (w = 0; w < PLIC_NSOURCES / 32u; w++) {
 		assert_int_equal(plic_read(p, pending_reg(w)), ref_bits(r->pending, w));
-		for (ctx = 0; ctx < PLIC_NCONTEXTS; ctx++)
+		for (ctx = 0; ctx < NCTX; ctx++)
 			assert_int_equal(plic_read(p, enable_reg(ctx, w)),
 					 ref_bits(r->enabled[ctx], w));
 	}
-	for (ctx = 0; ctx < PLIC_NCONTEXTS; ctx++) {
+	for (ctx = 0; ctx < NCTX; ctx++) {
 		assert_int_equal(plic_read(p, threshold_reg(ctx)), r->threshold[ctx]);
 		assert_int_equal(plic_context_pending(p, ctx), ref_best(r, ctx) != 0);
 	}
@@ -816,7 +857,7 @@ static void test_random_operations_match_reference(void **state)
 	memset(&r, 0, sizeof(r));
 	for (i = 0; i < 400000; i++) {
 		uint32_t a = next_rand(&seed), v = next_rand(&seed);
-		unsigned ctx = (a >> 8) % PLIC_NCONTEXTS;
+		unsigned ctx = (a >> 8) % NCTX;
 		unsigned src = random_source(a >> 12);
 		unsigned word = (a >> 16) % (PLIC_NSOURCES / 32u);
 		bool often = (a & 0x10000000u) != 0;
@@ -911,6 +952,8 @@ int main(void)
 	    cmocka_unit_test(test_null_io_is_harmless),
 	    cmocka_unit_test(test_claim_by_one_context_hides_source_from_other),
 	    cmocka_unit_test(test_context_pending_follows_each_context),
+	    cmocka_unit_test(test_each_hart_has_its_own_s_context),
+	    cmocka_unit_test(test_contexts_exist_only_for_its_harts),
 	    cmocka_unit_test(test_set_level_ignores_source_zero_and_out_of_range),
 	    cmocka_unit_test(test_offsets_that_are_no_register_read_zero),
 	    cmocka_unit_test(test_random_operations_match_reference),

@@ -171,6 +171,26 @@ static void test_rx_irq_level_follows_fifo(void **state)
 	assert_int_equal(rd(&u, UART16550_IIR), 0x01);
 }
 
+static void test_wants_input_only_with_rx_irq_and_empty_fifo(void **state)
+{
+	struct uart16550 u;
+	struct fake_console f;
+
+	(void)state;
+	setup_uart(&u, &f, NULL);
+	assert_false(uart16550_wants_input(&u));
+	wr(&u, UART16550_IER, UART16550_IER_ERBFI);
+	assert_true(uart16550_wants_input(&u));
+	f.in = "x";
+	f.in_len = 1;
+	uart16550_poll(&u);
+	assert_false(uart16550_wants_input(&u));
+	assert_int_equal(rd(&u, UART16550_RBR), 'x');
+	assert_true(uart16550_wants_input(&u));
+	wr(&u, UART16550_IER, UART16550_IER_ETBEI);
+	assert_false(uart16550_wants_input(&u));
+}
+
 static void test_fcr_clears_rx_fifo(void **state)
 {
 	struct uart16550 u;
@@ -383,6 +403,7 @@ int main(void)
 	    cmocka_unit_test(test_iir_values_and_rx_priority_over_thre),
 	    cmocka_unit_test(test_thre_irq_raised_cleared_by_iir_reraised_by_thr),
 	    cmocka_unit_test(test_rx_irq_level_follows_fifo),
+	    cmocka_unit_test(test_wants_input_only_with_rx_irq_and_empty_fifo),
 	    cmocka_unit_test(test_fcr_clears_rx_fifo),
 	    cmocka_unit_test(test_full_fifo_holds_16_and_leaves_rest_in_backend),
 	    cmocka_unit_test(test_loopback_thr_comes_back_and_full_drops),
