@@ -5,6 +5,7 @@
  */
 #include <stddef.h>
 
+#include "hv/hart.h"
 #include "hv/vcpu.h"
 
 #define OFFSET(name, type, member) \
@@ -16,4 +17,8 @@ void asm_offsets(void)
 	OFFSET(VCPU_X, struct vcpu, x);
 	OFFSET(VCPU_PC, struct vcpu, vh.pc);
 	OFFSET(VCPU_HV_SP, struct vcpu, hv_sp);
+	OFFSET(VCPU_HART, struct vcpu, hart);
+	OFFSET(VCPU_FREGS, struct vcpu, fregs);
+	OFFSET(VCPU_FCSR, struct vcpu, fcsr);
+	OFFSET(HART_STACK_TOP, struct hart, stack_top);
 }

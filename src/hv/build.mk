@@ -8,7 +8,8 @@ LIBFDT_OBJS := $(addprefix $(BUILD)/libfdt/,$(LIBFDT_SRCS:.c=.o))
 HV_SRCS := $(wildcard src/hv/*.c src/hv/sbi/*.c src/dev/*.c) $(CORE_SRCS) src/lib/printf.c src/lib/string.c \
            src/lib/sbi.c
 HV_SRCS := $(filter-out src/hv/asm_offsets.c,$(HV_SRCS))
-HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(HV_SRCS)) $(BUILD)/hv/src/hv/entry.o
+HV_ASM_SRCS := src/hv/entry.S src/hv/fp.S
+HV_OBJS := $(patsubst %.c,$(BUILD)/hv/%.o,$(HV_SRCS)) $(patsubst %.S,$(BUILD)/hv/%.o,$(HV_ASM_SRCS))
 HV_ASM_OFFSETS := $(BUILD)/hv/include/hv/asm_offsets.h
 
 $(LIBFDT_DIR)/libfdt.h:
@@ -28,13 +29,13 @@ $(BUILD)/hv/%.o: %.c | $(LIBFDT_DIR)/libfdt.h
 	@echo "  CC      $<"
 	$(Q)$(TCC) $(TARGET_CFLAGS) -isystem $(LIBFDT_DIR) -c $< -o $@
 
-$(HV_ASM_OFFSETS): src/hv/asm_offsets.c src/hv/vcpu.h src/core/vhart.h
+$(HV_ASM_OFFSETS): src/hv/asm_offsets.c src/hv/vcpu.h src/hv/hart.h src/hv/shadow.h src/core/vhart.h
 	@mkdir -p $(@D)
 	@echo "  GEN     $@"
 	$(Q)$(TCC) $(TARGET_CFLAGS) -S $< -o $@.s
 	$(Q)sed -n 's/^->\([A-Z_0-9]*\) \([0-9]*\).*/#define \1 \2/p' $@.s > $@
 
-$(BUILD)/hv/src/hv/entry.o: src/hv/entry.S $(HV_ASM_OFFSETS)
+$(BUILD)/hv/src/hv/%.o: src/hv/%.S $(HV_ASM_OFFSETS)
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
 	$(Q)$(TCC) $(TARGET_CFLAGS) -I$(BUILD)/hv/include -c $< -o $@

@@ -6,13 +6,10 @@
 
 #include "lib/printf.h"
 
-/* Room for a message that quotes the offending word. */
-static char error[96];
-
-static const char *bad(const char *word, size_t len, const char *why)
+static const char *bad(struct hv_options *o, const char *word, size_t len, const char *why)
 {
-	fmt_snprintf(error, sizeof(error), "%s in '%.*s'", why, (int)len, word);
-	return error;
+	fmt_snprintf(o->error, sizeof(o->error), "%s in '%.*s'", why, (int)len, word);
+	return o->error;
 }
 
 /* A number with an optional K/M/G suffix, filling the whole [s, end). */
@@ -35,33 +32,66 @@ static bool parse_size(const char *s, const char *end, uint64_t *out)
 	return true;
 }
 
-static const char *hv_option(const char *w, size_t len, struct hv_options *o)
+/* ADDR,SIZE filling [s, end). */
+static bool parse_range(const char *s, const char *end, uint64_t *addr, uint64_t *size)
 {
+	const char *comma = memchr(s, ',', (size_t)(end - s));
+	return comma && parse_size(s, comma, addr) && parse_size(comma + 1, end, size);
+}
+
+static bool key_is(const char *w, size_t key, const char *name)
+{
+	return strlen(name) == key && !strncmp(w, name, key);
+}
+
+static const char *hv_option(struct hv_options *o, const char *w, size_t len)
+{
+	struct hv_guest_options *g = &o->guest[o->nguests - 1];
 	const char *end = w + len;
 	const char *eq = memchr(w, '=', len);
 	if (!eq)
-		return bad(w, len, "hypervisor option without a value");
+		return bad(o, w, len, "hypervisor option without a value");
 	size_t key = (size_t)(eq - w);
-	if (key == 6 && !strncmp(w, "hv.mem", 6)) {
-		if (!parse_size(eq + 1, end, &o->guest_mem))
-			return bad(w, len, "bad size");
-		return NULL;
+	const char *val = eq + 1;
+	uint64_t n;
+	if (key_is(w, key, "hv.mem")) {
+		if (!parse_size(val, end, &g->mem) || !g->mem)
+			return bad(o, w, len, "bad size");
+	} else if (key_is(w, key, "hv.cpus")) {
+		if (!parse_size(val, end, &n) || n < 1 || n > 8)
+			return bad(o, w, len, "expected 1 to 8 harts");
+		g->cpus = (unsigned)n;
+	} else if (key_is(w, key, "hv.image")) {
+		if (!parse_range(val, end, &g->image_addr, &g->image_size) || !g->image_size)
+			return bad(o, w, len, "expected hv.image=ADDR,SIZE");
+	} else if (key_is(w, key, "hv.initrd")) {
+		if (!parse_range(val, end, &g->initrd_addr, &g->initrd_size))
+			return bad(o, w, len, "expected hv.initrd=ADDR,SIZE");
+	} else if (key_is(w, key, "hv.disk")) {
+		if ((size_t)(end - val) == 4 && !strncmp(val, "none", 4))
+			g->disk = CMDLINE_DISK_NONE;
+		else if (parse_size(val, end, &n) && n < 64)
+			g->disk = (int)n;
+		else
+			return bad(o, w, len, "expected hv.disk=N or none");
+	} else {
+		return bad(o, w, len, "unknown hypervisor option");
 	}
-	if (key == 9 && !strncmp(w, "hv.initrd", 9)) {
-		const char *comma = memchr(eq + 1, ',', (size_t)(end - eq - 1));
-		if (!comma || !parse_size(eq + 1, comma, &o->initrd_addr) ||
-		    !parse_size(comma + 1, end, &o->initrd_size))
-			return bad(w, len, "expected hv.initrd=ADDR,SIZE");
-		return NULL;
-	}
-	return bad(w, len, "unknown hypervisor option");
+	return NULL;
 }
 
-const char *cmdline_parse(const char *args, struct hv_options *o, char *guest_args,
-			  size_t size)
+static void new_guest(struct hv_options *o)
 {
+	struct hv_guest_options *g = &o->guest[o->nguests++];
+	memset(g, 0, sizeof(*g));
+	g->disk = CMDLINE_DISK_DEFAULT;
+}
+
+const char *cmdline_parse(const char *args, struct hv_options *o)
+{
+	o->nguests = 0;
+	new_guest(o);
 	size_t n = 0;
-	guest_args[0] = '\0';
 	for (const char *p = args; *p;) {
 		if (*p == ' ' || *p == '\t') {
 			p++;
@@ -71,19 +101,27 @@ const char *cmdline_parse(const char *args, struct hv_options *o, char *guest_ar
 		while (*p && *p != ' ' && *p != '\t')
 			p++;
 		size_t len = (size_t)(p - w);
+		if (len == 8 && !strncmp(w, "hv.guest", 8)) {
+			if (o->nguests == CMDLINE_MAX_GUESTS)
+				return bad(o, w, len, "more than 4 guests");
+			new_guest(o);
+			n = 0;
+			continue;
+		}
 		if (len > 3 && !strncmp(w, "hv.", 3)) {
-			const char *err = hv_option(w, len, o);
+			const char *err = hv_option(o, w, len);
 			if (err)
 				return err;
 			continue;
 		}
-		if (n + (n ? 1 : 0) + len + 1 > size)
-			return bad(w, len, "guest command line too long");
+		char *args_out = o->guest[o->nguests - 1].bootargs;
+		if (n + (n ? 1 : 0) + len + 1 > CMDLINE_ARGS_SIZE)
+			return bad(o, w, len, "guest command line too long");
 		if (n)
-			guest_args[n++] = ' ';
-		memcpy(guest_args + n, w, len);
+			args_out[n++] = ' ';
+		memcpy(args_out + n, w, len);
 		n += len;
-		guest_args[n] = '\0';
+		args_out[n] = '\0';
 	}
 	return NULL;
 }

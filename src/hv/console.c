@@ -1,41 +1,163 @@
 #include "hv/console.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 #include "encoding.h"
 #include "hv/layout.h"
+#include "hv/lock.h"
+#include "lib/printf.h"
 #include "lib/sbi.h"
+
+#define INPUT_SIZE 64U
+#define LINE_SIZE 512U
+
+/* The one console: who writes, who reads. */
+static struct {
+	struct spinlock lock;
+	unsigned nguests;
+	unsigned focus;                 /* the guest that gets input */
+	struct console_port *mid_line;  /* a port whose line is unfinished */
+	char input[INPUT_SIZE];         /* read from SBI, not yet taken */
+	unsigned in_head, in_count;
+} con;
 
 void console_init(void)
 {
 	sbi_console_init(0 - HV_WINDOW_BASE);
+	con.nguests = 1;
 }
 
-void console_write(const char *s, size_t len)
+void console_set_guests(unsigned n)
 {
-	sbi_console_write(s, len);
+	con.nguests = n;
 }
 
-int console_getc(void)
+void console_port_init(struct console_port *p, unsigned index)
 {
-	return sbi_console_getc();
+	p->index = index;
+	p->tagged = con.nguests > 1;
+	p->line_start = true;
+}
+
+/* With the lock held: end a line another writer left unfinished. */
+static void break_line(const struct console_port *writer)
+{
+	if (con.mid_line && con.mid_line != writer) {
+		sbi_console_write("\n", 1);
+		con.mid_line->line_start = true;
+		con.mid_line = NULL;
+	}
+}
+
+void console_write(struct console_port *p, const char *s, size_t len)
+{
+	spin_lock(&con.lock);
+	break_line(p);
+	if (!p->tagged) {
+		sbi_console_write(s, len);
+		if (len)
+			con.mid_line = s[len - 1] == '\n' ? NULL : p;
+		spin_unlock(&con.lock);
+		return;
+	}
+	while (len) {
+		if (p->line_start) {
+			char tag[16];
+			int n = fmt_snprintf(tag, sizeof(tag), "[g%u] ", p->index);
+			sbi_console_write(tag, (unsigned long)n);
+			p->line_start = false;
+		}
+		size_t n = 0;
+		while (n < len && s[n] != '\n')
+			n++;
+		if (n < len) {
+			n++;
+			p->line_start = true;
+		}
+		sbi_console_write(s, n);
+		s += n;
+		len -= n;
+	}
+	con.mid_line = p->line_start ? NULL : p;
+	spin_unlock(&con.lock);
+}
+
+struct line {
+	char buf[LINE_SIZE];
+	unsigned long len;
+};
+
+static void line_putc(char c, void *ctx)
+{
+	struct line *l = ctx;
+	if (l->len < sizeof(l->buf))
+		l->buf[l->len++] = c;
+}
+
+static void vprint(const char *prefix, const char *fmt, va_list ap)
+{
+	struct line l = { .len = 0 };
+	fmt_vprintf(line_putc, &l, fmt, ap);
+	spin_lock(&con.lock);
+	break_line(NULL);
+	if (prefix)
+		sbi_console_write(prefix, strlen(prefix));
+	sbi_console_write(l.buf, l.len);
+	spin_unlock(&con.lock);
 }
 
 void hv_printf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	sbi_console_vprintf(fmt, ap);
+	vprint(NULL, fmt, ap);
 	va_end(ap);
 }
 
 void hv_panic(const char *fmt, ...)
 {
 	va_list ap;
-	hv_printf("hv: PANIC: ");
 	va_start(ap, fmt);
-	sbi_console_vprintf(fmt, ap);
+	vprint("hv: PANIC: ", fmt, ap);
 	va_end(ap);
 	hv_printf("\n");
 	sbi_shutdown(SBI_SRST_REASON_SYSFAIL);
+}
+
+/* With the lock held: move waiting SBI input into the buffer, acting on
+ * the switch key. */
+static void pull_input(void)
+{
+	while (con.in_count < INPUT_SIZE) {
+		int c = sbi_console_getc();
+		if (c < 0)
+			return;
+		if (c == CONSOLE_SWITCH_KEY && con.nguests > 1) {
+			con.focus = (con.focus + 1) % con.nguests;
+			con.in_count = 0;
+			break_line(NULL);
+			char msg[64];
+			int n = fmt_snprintf(msg, sizeof(msg), "hv: console input now goes to guest %u\n",
+					     con.focus);
+			sbi_console_write(msg, (unsigned long)n);
+			continue;
+		}
+		con.input[(con.in_head + con.in_count) % INPUT_SIZE] = (char)c;
+		con.in_count++;
+	}
+}
+
+int console_getc(struct console_port *p)
+{
+	int c = -1;
+	spin_lock(&con.lock);
+	pull_input();
+	if (p->index == con.focus && con.in_count) {
+		c = (unsigned char)con.input[con.in_head];
+		con.in_head = (con.in_head + 1) % INPUT_SIZE;
+		con.in_count--;
+	}
+	spin_unlock(&con.lock);
+	return c;
 }

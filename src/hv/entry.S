@@ -1,11 +1,12 @@
 /*
- * Boot, trap vector and guest entry.
+ * Boot, the entry of the other harts, trap vector and guest entry.
  *
  * Boot: the firmware (M-stub or OpenSBI) enters _start in S-mode at the
  * load address 0x80200000 with paging off, a0 = hart id, a1 = DTB. We
  * build a root page table mapping the high window (layout.h) plus an
  * identity gigapage for the instructions that turn paging on, jump to the
- * linked (high) addresses and call hv_main.
+ * linked (high) addresses and call hv_main. The other harts enter at
+ * hart_entry (SBI HSM hart_start) and use the same table.
  */
 #include "encoding.h"
 #include "hv/layout.h"
@@ -31,7 +32,8 @@ _start:
 	j	1b
 2:
 	la	s2, hv_boot_root
-	/* Identity gigapage for the load address, only until the jump. */
+	/* Identity gigapage for the load address: for the instructions that
+	 * turn paging on, here and on every hart hart_entry starts. */
 	li	t0, (HV_LOAD_ADDR >> 30) << GIGAPAGE_PTE_SHIFT | PTE_RAM
 	sd	t0, ((HV_LOAD_ADDR >> 30) * 8)(s2)
 	li	t0, HV_WINDOW_SLOT_FIRST * 8
@@ -50,26 +52,55 @@ _start:
 	addi	t1, t1, 1
 	bltu	t1, t2, 3b
 
-	srli	t0, s2, PAGE_SHIFT
-	li	t1, SATP_MODE_SV39 << SATP_MODE_SHIFT
-	or	t0, t0, t1
-	csrw	satp, t0
-	sfence.vma
-
-	la	t0, 4f
-	li	t1, HV_WINDOW_BASE
-	add	t0, t0, t1
-	jr	t0
-4:	/* Now at the linked address: `la` yields window addresses. */
+	call	paging_on
+	/* Now at the linked address: `la` yields window addresses. */
 	la	sp, __stack_top
-	csrw	sscratch, zero
-	la	t0, trap_vector
-	csrw	stvec, t0
 	mv	a0, s0
 	mv	a1, s1
 	call	hv_main
 5:	wfi
 	j	5b
+
+/* Turn on paging with hv_boot_root and return to the caller's linked
+ * (window) address; sscratch = 0 and stvec = trap_vector, as the
+ * hypervisor runs with them. Paging is off: `la` gives physical addresses. */
+paging_on:
+	la	t0, hv_boot_root
+	srli	t0, t0, PAGE_SHIFT
+	li	t1, SATP_MODE_SV39 << SATP_MODE_SHIFT
+	or	t0, t0, t1
+	csrw	satp, t0
+	sfence.vma
+	li	t1, HV_WINDOW_BASE
+	add	ra, ra, t1
+	csrw	sscratch, zero
+	la	t0, trap_vector
+	add	t0, t0, t1
+	csrw	stvec, t0
+	ret
+
+/* A hart started by SBI HSM: paging off, a0 = hart id, a1 = the physical
+ * address of its struct hart. It runs hv_hart_main on its own stack, with
+ * tp = its struct hart. */
+	.globl hart_entry
+hart_entry:
+	mv	s1, a1
+	call	paging_on
+	li	t0, HV_WINDOW_BASE
+	add	tp, s1, t0
+	ld	sp, HART_STACK_TOP(tp)
+	mv	a0, tp
+	call	hv_hart_main
+6:	wfi
+	j	6b
+
+/* hart_switch_stack(sp, fn, h): fn(h) on the stack whose top is sp; what
+ * ran before on this hart is abandoned. */
+	.globl hart_switch_stack
+hart_switch_stack:
+	mv	sp, a0
+	mv	a0, a2
+	jr	a1
 
 /*
  * Trap vector. While a guest runs, sscratch holds its struct vcpu; while
@@ -116,6 +147,7 @@ trap_vector:
 	sd	t0, REG(2)(sp)
 	mv	a0, sp
 	ld	sp, VCPU_HV_SP(a0)
+	ld	tp, VCPU_HART(a0)
 	call	trap_dispatch
 	/* trap_dispatch returns the vcpu to resume: fall into vcpu_enter. */
 
@@ -160,8 +192,8 @@ vcpu_enter:
 hv_self_trap:
 	csrrw	sp, sscratch, sp	/* back to the hypervisor stack, sscratch = 0 */
 	call	hv_trap_in_hypervisor
-6:	wfi
-	j	6b
+7:	wfi
+	j	7b
 
 	.section .bss.pagetable, "aw", @nobits
 	.globl hv_boot_root

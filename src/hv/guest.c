@@ -2,12 +2,9 @@
 
 #include <string.h>
 
-#include "core/vcsr.h"
+#include "lib/printf.h"
 #include "hv/guest_dt.h"
-#include "hv/devices.h"
 #include "hv/layout.h"
-#include "hv/mm.h"
-#include "hv/timer.h"
 
 #define GIGAPAGE_SIZE (UL(1) << 30)
 
@@ -34,26 +31,36 @@ static const struct linux_header *linux_header_of(struct mem_range image)
 	return h->magic2 == LINUX_MAGIC2 || h->magic == LINUX_MAGIC ? h : NULL;
 }
 
-const char *guest_create(struct guest *g, const struct guest_config *cfg, struct mem_range ram,
-			 const struct mem_range *busy, size_t nbusy, uint64_t hv_sp)
+const char *guest_create(struct guest *g, unsigned index, const struct guest_config *cfg,
+			 uint64_t ram_hpa, const struct platform_plic *host_plic,
+			 struct host_vblk *disk, uint64_t asid_base)
 {
 	if (cfg->ram_size % GUEST_RAM_ALIGN || cfg->ram_size > GIGAPAGE_SIZE ||
 	    cfg->ram_size < 2 * GUEST_RAM_ALIGN)
 		return "guest RAM size must be a multiple of 2 MiB, from 4 MiB to 1 GiB";
+	if (cfg->nvcpus < 1 || cfg->nvcpus > GUEST_MAX_VCPUS)
+		return "a guest has 1 to 8 vCPUs";
 	if (cfg->image.end <= cfg->image.start)
 		return "no guest image: give one to QEMU with -initrd";
-	g->ram_hpa = platform_place(cfg->ram_size, GUEST_RAM_ALIGN, ram, busy, nbusy);
-	if (!g->ram_hpa)
-		return "not enough free host RAM for the guest";
-	g->ram_size = cfg->ram_size;
+	g->index = index;
 	g->config = *cfg;
-	g->gmem = (struct gmem){ GUEST_RAM_BASE, cfg->ram_size };
-	const char *err = shadow_init(g);
-	if (err)
-		return err;
-	g->vcpu.guest = g;
-	g->vcpu.hv_sp = hv_sp;
-	return guest_reset(g);
+	g->ending = GUEST_RUNNING;
+	g->nvcpus = cfg->nvcpus;
+	ram_init(&g->ram, GUEST_RAM_BASE, cfg->ram_size, ram_hpa);
+	console_port_init(&g->console, index);
+	devices_init(&g->dev, &g->ram, &g->console, g->nvcpus, host_plic, disk);
+	for (unsigned i = 0; i < g->nvcpus; i++) {
+		struct vcpu *v = &g->vcpus[i];
+		v->id = i;
+		v->guest = g;
+		v->seip_lines = devices_seip_lines(&g->dev);
+		v->state = VCPU_STOPPED;
+		const char *err = shadow_init(&v->shadow, &g->ram.map,
+					      asid_base ? asid_base + i * SHADOW_ASIDS : 0);
+		if (err)
+			return err;
+	}
+	return NULL;
 }
 
 /* Image at its load address, device tree at the top of RAM, the initrd
@@ -61,19 +68,20 @@ const char *guest_create(struct guest *g, const struct guest_config *cfg, struct
 static const char *plan_layout(const struct guest *g, struct guest_layout *l)
 {
 	const struct guest_config *c = &g->config;
+	uint64_t ram_size = c->ram_size;
 	uint64_t file_size = c->image.end - c->image.start;
 	uint64_t load_offset = GUEST_IMAGE_OFFSET, mem_size = file_size;
 	const struct linux_header *h = linux_header_of(c->image);
 	l->linux_image = h != NULL;
 	if (h) {
-		if (h->text_offset % PAGE_SIZE || h->text_offset >= g->ram_size)
+		if (h->text_offset % PAGE_SIZE || h->text_offset >= ram_size)
 			return "Linux image header has an unusable text_offset";
 		load_offset = h->text_offset;
 		if (h->image_size > mem_size)
 			mem_size = h->image_size;
 	}
 	uint64_t initrd_size = c->initrd.end - c->initrd.start;
-	uint64_t top = g->ram_size - GUEST_DT_SIZE;
+	uint64_t top = ram_size - GUEST_DT_SIZE;
 	if (initrd_size > top)
 		return "guest initrd does not fit in guest RAM";
 	uint64_t initrd_offset = (top - initrd_size) & ~(PAGE_SIZE - 1);
@@ -94,47 +102,59 @@ const char *guest_reset(struct guest *g)
 	const char *err = plan_layout(g, l);
 	if (err)
 		return err;
-	devices_reset(g);
-	memset(pa_to_va(g->ram_hpa), 0, g->ram_size);
-	memcpy(guest_gpa_to_hva(g, l->entry, 1), pa_to_va(c->image.start),
+	devices_reset(&g->dev);
+	memset(pa_to_va(g->ram.map.hpa_base), 0, c->ram_size);
+	memcpy(ram_gpa_to_hva(&g->ram, l->entry, 1), pa_to_va(c->image.start),
 	       c->image.end - c->image.start);
 	if (l->initrd_end)
-		memcpy(guest_gpa_to_hva(g, l->initrd_start, 1), pa_to_va(c->initrd.start),
+		memcpy(ram_gpa_to_hva(&g->ram, l->initrd_start, 1), pa_to_va(c->initrd.start),
 		       l->initrd_end - l->initrd_start);
 	struct guest_dt_params dt = {
 		.ram_base = GUEST_RAM_BASE,
-		.ram_size = g->ram_size,
+		.ram_size = c->ram_size,
 		.timebase_hz = c->timebase_hz,
+		.ncpus = g->nvcpus,
 		.host_isa = c->host_isa,
 		.bootargs = c->bootargs,
 		.initrd_start = l->initrd_start,
 		.initrd_end = l->initrd_end,
 	};
-	devices_dt_params(g, &dt);
-	if (guest_dt_build(guest_gpa_to_hva(g, l->dt, GUEST_DT_SIZE), GUEST_DT_SIZE, &dt))
+	devices_dt_params(&g->dev, &dt);
+	if (guest_dt_build(ram_gpa_to_hva(&g->ram, l->dt, GUEST_DT_SIZE), GUEST_DT_SIZE, &dt))
 		return "cannot build the guest device tree";
 
-	struct vcpu *v = &g->vcpu;
-	memset(v->x, 0, sizeof(v->x));
-	memset(&v->stats, 0, sizeof(v->stats));
-	vhart_reset(&v->vh, l->entry);
-	/* As firmware leaves S-mode (OpenSBI does; Linux relies on it and never
-	 * writes scounteren): guest user mode may read the counters. */
-	v->vh.scounteren = COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR;
-	shadow_flush_all(g);
-	/* Not yet installed: vcpu_load_real_state writes them. */
-	v->real_satp = 0;
-	v->real_scounteren = UL(-1);
-	v->x[10] = 0;     /* a0: hart id */
-	v->x[11] = l->dt; /* a1: device tree */
-	timer_set(v, UL(-1));
+	/* Hart 0 starts at the entry with the device tree in a1, as firmware
+	 * starts a kernel; the others wait for SBI HSM hart_start. */
+	spin_lock(&g->lock);
+	for (unsigned i = 0; i < g->nvcpus; i++) {
+		struct vcpu *v = &g->vcpus[i];
+		memset(&v->stats, 0, sizeof(v->stats));
+		__atomic_store_n(&v->state, VCPU_STOPPED, __ATOMIC_RELEASE);
+	}
+	struct vcpu *boot = &g->vcpus[0];
+	boot->start_addr = l->entry;
+	boot->start_opaque = l->dt;
+	__atomic_store_n(&boot->state, VCPU_START_PENDING, __ATOMIC_RELEASE);
+	g->ending = GUEST_RUNNING;
+	g->failed = false;
+	g->finishing = false;
+	spin_unlock(&g->lock);
+	hart_kick(boot->hart);
 	return NULL;
 }
 
-void *guest_gpa_to_hva(const struct guest *g, uint64_t gpa, uint64_t len)
+void guest_sync_irqs(struct guest *g)
 {
-	if (gpa < GUEST_RAM_BASE || len > g->ram_size ||
-	    gpa - GUEST_RAM_BASE > g->ram_size - len)
-		return NULL;
-	return pa_to_va(gpa - GUEST_RAM_BASE + g->ram_hpa);
+	uint32_t changed = devices_take_seip_changes(&g->dev);
+	for (unsigned i = 0; i < g->nvcpus; i++)
+		if (changed & (UINT32_C(1) << i))
+			hart_kick(g->vcpus[i].hart);
+}
+
+const char *guest_name(const struct guest *g, char *buf, size_t size)
+{
+	if (!g->console.tagged)
+		return "";
+	fmt_snprintf(buf, size, " %u", g->index);
+	return buf;
 }

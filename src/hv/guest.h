@@ -1,8 +1,7 @@
 /*
- * A guest: its RAM (one contiguous host region seen at GUEST_RAM_BASE),
- * its shadow page table and its vCPU. Guest physical address gpa is valid
- * iff GUEST_RAM_BASE <= gpa < GUEST_RAM_BASE + ram_size, and lives at host
- * physical address gpa - GUEST_RAM_BASE + ram_hpa.
+ * A guest: its RAM, its console port, its devices and its vCPUs. The boot
+ * table holds every guest (main.c); each guest's RAM is its own region of
+ * host RAM, disjoint from every other guest's and from the hypervisor's.
  */
 #ifndef HV_GUEST_H
 #define HV_GUEST_H
@@ -11,13 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/gmem.h"
-#include "dev/plic.h"
-#include "dev/uart16550.h"
-#include "dev/virtio_blk.h"
-#include "hv/host_vblk.h"
+#include "hv/console.h"
+#include "hv/devices.h"
+#include "hv/lock.h"
 #include "hv/platform.h"
-#include "hv/shadow.h"
+#include "hv/ram.h"
 #include "hv/vcpu.h"
 
 #define GUEST_RAM_BASE   UL(0x80000000)
@@ -25,17 +22,17 @@
 #define GUEST_IMAGE_OFFSET UL(0x200000)
 #define GUEST_RAM_ALIGN  UL(0x200000) /* the Bare shadow uses megapages */
 #define GUEST_DT_SIZE    UL(0x10000)  /* at the top of guest RAM */
+#define GUEST_MAX_VCPUS  PLIC_MAX_HARTS
 
 /* What to run: everything named here is in host memory, read-only. */
 struct guest_config {
 	uint64_t ram_size;
+	unsigned nvcpus;
 	struct mem_range image;  /* the kernel or raw binary, host physical */
 	struct mem_range initrd; /* the guest's initrd, host physical; may be empty */
 	const char *bootargs;
 	const char *host_isa;
 	uint64_t timebase_hz;
-	bool has_disk;            /* the real disk is the guest's */
-	struct host_vblk_info disk;
 };
 
 /* Where guest_reset put things, guest-physical. */
@@ -47,34 +44,45 @@ struct guest_layout {
 	bool linux_image;
 };
 
+/* How a guest is ending: every vCPU stops, then it restarts or is over. */
+enum guest_end { GUEST_RUNNING, GUEST_ENDING_EXIT, GUEST_ENDING_REBOOT };
+
 struct guest {
-	uint64_t ram_hpa;
-	uint64_t ram_size;
+	unsigned index;
 	struct guest_config config;
 	struct guest_layout layout;
-	struct gmem gmem;       /* guest RAM as the proved walker sees it */
-	struct shadow shadow;
-	/* Its devices (hv/devices.h says where they appear). */
-	struct uart16550 uart;
-	struct plic plic;
-	struct virtio_blk vblk; /* only with config.has_disk */
-	uint32_t held_host_irq; /* real PLIC source in service until the guest
-				   completes its own (hv/devices.c); 0: none */
-	struct vcpu vcpu;
+	struct guest_ram ram;
+	struct console_port console;
+	struct devices dev;
+	/* Guards the vCPUs' HSM states and the fields below. */
+	struct spinlock lock;
+	enum guest_end ending;
+	bool failed;         /* it stopped on an error or powered off with one */
+	bool finishing;      /* one hart is restarting it or ending it */
+	bool over;           /* ended for good */
+	unsigned nvcpus;
+	struct vcpu vcpus[GUEST_MAX_VCPUS];
 };
 
-/* Reserve RAM for g away from everything in `busy`, build its shadow roots
- * and load it. Returns NULL on success or a message saying why the guest
- * cannot start (a malformed or oversized image among them). */
-const char *guest_create(struct guest *g, const struct guest_config *cfg, struct mem_range ram,
-			 const struct mem_range *busy, size_t nbusy, uint64_t hv_sp);
+/* Set g up in host RAM at ram_hpa (config.ram_size bytes, reserved for it
+ * alone), give it the disk (or none) and build each vCPU's shadow roots;
+ * vCPU v gets real ASIDs from asid_base + v * SHADOW_ASIDS (0: ASID 0).
+ * The vCPUs still need their harts; guest_reset loads it. NULL or why the
+ * guest cannot be set up. */
+const char *guest_create(struct guest *g, unsigned index, const struct guest_config *cfg,
+			 uint64_t ram_hpa, const struct platform_plic *host_plic,
+			 struct host_vblk *disk, uint64_t asid_base);
 
-/* Reload image, initrd and device tree and reset the vCPU, as after a
- * reboot of the guest. NULL, or why the guest cannot start. */
+/* Reload image, initrd and device tree, reset the devices, and leave vCPU
+ * 0 about to start at the entry and the others stopped, as after a reboot.
+ * Every vCPU must be stopped. NULL, or why the guest cannot start (a
+ * malformed or oversized image among them). */
 const char *guest_reset(struct guest *g);
 
-/* Host virtual address of guest-physical [gpa, gpa + len) if it lies
- * wholly inside guest RAM, else NULL. */
-void *guest_gpa_to_hva(const struct guest *g, uint64_t gpa, uint64_t len);
+/* For messages: " 2" for guest 2 when guests share the console, else "". */
+const char *guest_name(const struct guest *g, char *buf, size_t size);
+
+/* Kick the vCPUs whose SEIP line the devices just changed. */
+void guest_sync_irqs(struct guest *g);
 
 #endif

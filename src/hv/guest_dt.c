@@ -7,8 +7,9 @@
 #include "encoding.h"
 #include "lib/printf.h"
 
-#define CPU_INTC_PHANDLE 1U
-#define PLIC_PHANDLE 2U
+/* Hart h's interrupt controller, and the PLIC after all of them. */
+#define CPU_INTC_PHANDLE(h) (1U + (h))
+#define PLIC_PHANDLE (1U + GUEST_DT_MAX_CPUS)
 
 /* Single-letter extensions the virtual hart implements as the host does:
  * they need no help from the privileged architecture (F and D do, through
@@ -90,29 +91,39 @@ static int build_cpus(void *fdt, const struct guest_dt_params *p)
 	TRY(fdt_property_u32(fdt, "#address-cells", 1));
 	TRY(fdt_property_u32(fdt, "#size-cells", 0));
 	TRY(fdt_property_u32(fdt, "timebase-frequency", (uint32_t)p->timebase_hz));
-	TRY(fdt_begin_node(fdt, "cpu@0"));
-	TRY(prop_str(fdt, "device_type", "cpu"));
-	TRY(fdt_property_u32(fdt, "reg", 0));
-	TRY(prop_str(fdt, "status", "okay"));
-	TRY(prop_str(fdt, "compatible", "riscv"));
-	TRY(prop_str(fdt, "riscv,isa", isa));
-	TRY(prop_str(fdt, "mmu-type", "riscv,sv39"));
-	TRY(fdt_begin_node(fdt, "interrupt-controller"));
-	TRY(fdt_property_u32(fdt, "#interrupt-cells", 1));
-	TRY(fdt_property(fdt, "interrupt-controller", "", 0));
-	TRY(prop_str(fdt, "compatible", "riscv,cpu-intc"));
-	TRY(fdt_property_u32(fdt, "phandle", CPU_INTC_PHANDLE));
-	TRY(fdt_end_node(fdt));
-	TRY(fdt_end_node(fdt));
+	for (unsigned h = 0; h < p->ncpus; h++) {
+		char node[16];
+		fmt_snprintf(node, sizeof(node), "cpu@%u", h);
+		TRY(fdt_begin_node(fdt, node));
+		TRY(prop_str(fdt, "device_type", "cpu"));
+		TRY(fdt_property_u32(fdt, "reg", h));
+		TRY(prop_str(fdt, "status", "okay"));
+		TRY(prop_str(fdt, "compatible", "riscv"));
+		TRY(prop_str(fdt, "riscv,isa", isa));
+		TRY(prop_str(fdt, "mmu-type", "riscv,sv39"));
+		TRY(fdt_begin_node(fdt, "interrupt-controller"));
+		TRY(fdt_property_u32(fdt, "#interrupt-cells", 1));
+		TRY(fdt_property(fdt, "interrupt-controller", "", 0));
+		TRY(prop_str(fdt, "compatible", "riscv,cpu-intc"));
+		TRY(fdt_property_u32(fdt, "phandle", CPU_INTC_PHANDLE(h)));
+		TRY(fdt_end_node(fdt));
+		TRY(fdt_end_node(fdt));
+	}
 	return fdt_end_node(fdt);
 }
 
-/* Context 0 is the hart's M-mode, context 1 its S-mode, as on QEMU virt. */
+/* Context 2h is hart h's M-mode, context 2h + 1 its S-mode, as on QEMU
+ * virt. */
 static int build_plic(void *fdt, const struct guest_dt_params *p)
 {
 	static const char compatible[] = "sifive,plic-1.0.0\0riscv,plic0";
-	fdt32_t contexts[] = { cpu_to_fdt32(CPU_INTC_PHANDLE), cpu_to_fdt32(IRQ_M_EXT),
-			       cpu_to_fdt32(CPU_INTC_PHANDLE), cpu_to_fdt32(IRQ_S_EXT) };
+	fdt32_t contexts[4 * GUEST_DT_MAX_CPUS];
+	for (unsigned h = 0; h < p->ncpus; h++) {
+		contexts[4 * h] = cpu_to_fdt32(CPU_INTC_PHANDLE(h));
+		contexts[4 * h + 1] = cpu_to_fdt32(IRQ_M_EXT);
+		contexts[4 * h + 2] = cpu_to_fdt32(CPU_INTC_PHANDLE(h));
+		contexts[4 * h + 3] = cpu_to_fdt32(IRQ_S_EXT);
+	}
 	char node[32];
 	fmt_snprintf(node, sizeof(node), "plic@%lx", p->plic_base);
 	TRY(fdt_begin_node(fdt, node));
@@ -121,7 +132,8 @@ static int build_plic(void *fdt, const struct guest_dt_params *p)
 	TRY(fdt_property_u32(fdt, "#address-cells", 0));
 	TRY(fdt_property_u32(fdt, "#interrupt-cells", 1));
 	TRY(fdt_property(fdt, "interrupt-controller", "", 0));
-	TRY(fdt_property(fdt, "interrupts-extended", contexts, sizeof(contexts)));
+	TRY(fdt_property(fdt, "interrupts-extended", contexts,
+			 (int)(p->ncpus * 4 * sizeof(contexts[0]))));
 	TRY(fdt_property_u32(fdt, "riscv,ndev", p->plic_ndev));
 	TRY(fdt_property_u32(fdt, "phandle", PLIC_PHANDLE));
 	return fdt_end_node(fdt);
@@ -161,6 +173,8 @@ static int build_soc(void *fdt, const struct guest_dt_params *p, const char *uar
 
 int guest_dt_build(void *buf, size_t size, const struct guest_dt_params *p)
 {
+	if (p->ncpus < 1 || p->ncpus > GUEST_DT_MAX_CPUS)
+		return -FDT_ERR_BADVALUE;
 	char uart_node[32], uart_path[40];
 	fmt_snprintf(uart_node, sizeof(uart_node), "serial@%lx", p->uart_base);
 	fmt_snprintf(uart_path, sizeof(uart_path), "/soc/%s", uart_node);

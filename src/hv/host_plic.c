@@ -9,38 +9,35 @@
 	(PLIC_ENABLE_BASE + PLIC_ENABLE_STRIDE * (uint64_t)(ctx) + 4 * (uint64_t)((src) / 32))
 #define CONTEXT(ctx)     (PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE * (uint64_t)(ctx))
 
-static struct platform_plic host;
-
-static volatile uint32_t *reg(uint64_t offset)
+static volatile uint32_t *reg(const struct platform_plic *plic, uint64_t offset)
 {
-	return pa_to_va(host.base + offset);
+	return pa_to_va(plic->base + offset);
 }
 
-void host_plic_init(const struct platform_plic *plic)
+void host_plic_init(const struct platform_plic *plic, uint32_t ctx)
 {
-	host = *plic;
-	if (!host.size)
+	if (!plic->size)
 		return;
-	for (uint32_t word = 0; word <= host.ndev / 32; word++)
-		*reg(ENABLE(host.s_context, word * 32)) = 0;
-	*reg(CONTEXT(host.s_context) + PLIC_THRESHOLD) = 0;
+	for (uint32_t word = 0; word <= plic->ndev / 32; word++)
+		*reg(plic, ENABLE(ctx, word * 32)) = 0;
+	*reg(plic, CONTEXT(ctx) + PLIC_THRESHOLD) = 0;
 }
 
-void host_plic_enable(uint32_t src)
+void host_plic_enable(const struct platform_plic *plic, uint32_t ctx, uint32_t src)
 {
-	if (!host.size || src == 0 || src > host.ndev)
+	if (!plic->size || src == 0 || src > plic->ndev)
 		return;
-	*reg(PRIORITY(src)) = 1;
-	*reg(ENABLE(host.s_context, src)) |= UINT32_C(1) << (src % 32);
+	*reg(plic, PRIORITY(src)) = 1;
+	*reg(plic, ENABLE(ctx, src)) |= UINT32_C(1) << (src % 32);
 }
 
-uint32_t host_plic_claim(void)
+uint32_t host_plic_claim(const struct platform_plic *plic, uint32_t ctx)
 {
-	return host.size ? *reg(CONTEXT(host.s_context) + PLIC_CLAIM) : 0;
+	return plic->size ? *reg(plic, CONTEXT(ctx) + PLIC_CLAIM) : 0;
 }
 
-void host_plic_complete(uint32_t src)
+void host_plic_complete(const struct platform_plic *plic, uint32_t ctx, uint32_t src)
 {
-	if (host.size)
-		*reg(CONTEXT(host.s_context) + PLIC_CLAIM) = src;
+	if (plic->size)
+		*reg(plic, CONTEXT(ctx) + PLIC_CLAIM) = src;
 }

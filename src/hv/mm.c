@@ -5,14 +5,18 @@
 
 #include "encoding.h"
 #include "hv/layout.h"
+#include "hv/lock.h"
 
 /* Free pages form a singly linked list threaded through the pages. */
 struct free_page {
 	struct free_page *next;
 };
 
-static struct free_page *free_list;
-static uint64_t free_count;
+/* The one pool every hart allocates shadow tables from. */
+static struct {
+	struct spinlock lock;
+	struct free_page *free_list;
+} pool;
 
 void mm_init(uint64_t start, uint64_t end)
 {
@@ -22,24 +26,21 @@ void mm_init(uint64_t start, uint64_t end)
 
 void *page_alloc(void)
 {
-	struct free_page *p = free_list;
-	if (!p)
-		return NULL;
-	free_list = p->next;
-	free_count--;
-	memset(p, 0, PAGE_SIZE);
+	spin_lock(&pool.lock);
+	struct free_page *p = pool.free_list;
+	if (p)
+		pool.free_list = p->next;
+	spin_unlock(&pool.lock);
+	if (p)
+		memset(p, 0, PAGE_SIZE);
 	return p;
 }
 
 void page_free(void *page)
 {
 	struct free_page *p = page;
-	p->next = free_list;
-	free_list = p;
-	free_count++;
-}
-
-uint64_t mm_free_pages(void)
-{
-	return free_count;
+	spin_lock(&pool.lock);
+	p->next = pool.free_list;
+	pool.free_list = p;
+	spin_unlock(&pool.lock);
 }

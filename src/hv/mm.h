@@ -1,4 +1,5 @@
-/* Hypervisor memory: a pool of 4 KiB pages for page tables and metadata. */
+/* Hypervisor memory: one pool of 4 KiB pages for shadow page tables,
+ * shared by every hart (behind a lock). */
 #ifndef HV_MM_H
 #define HV_MM_H
 
@@ -9,6 +10,5 @@ void mm_init(uint64_t start, uint64_t end);
 /* A zeroed page, or NULL when the pool is empty. */
 void *page_alloc(void);
 void page_free(void *page);
-uint64_t mm_free_pages(void);
 
 #endif

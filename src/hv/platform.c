@@ -50,49 +50,57 @@ static int read_reg(const void *fdt, int node, uint64_t *base, uint64_t *size)
 	return 0;
 }
 
-/* The phandle of the interrupt controller inside this hart's cpu node. */
-static int hart_intc_phandle(const void *fdt, uint64_t hartid, uint32_t *phandle)
+/* The harts /cpus lists (not those marked disabled), with their ISA and
+ * the phandle of their interrupt controller. */
+static void probe_harts(const void *fdt, struct platform *p, uint32_t *intc)
 {
+	p->nharts = 0;
 	int cpu = -1;
 	while ((cpu = fdt_node_offset_by_prop_value(fdt, cpu, "device_type", "cpu",
-						    sizeof("cpu"))) >= 0) {
+						    sizeof("cpu"))) >= 0 &&
+	       p->nharts < PLATFORM_MAX_HARTS) {
 		uint64_t reg;
-		if (read_cells(fdt, cpu, "reg", &reg) || reg != hartid)
+		const char *status = fdt_getprop(fdt, cpu, "status", NULL);
+		if (read_cells(fdt, cpu, "reg", &reg) || (status && strcmp(status, "okay")))
 			continue;
-		int intc = fdt_subnode_offset(fdt, cpu, "interrupt-controller");
-		if (intc < 0)
-			return intc;
-		*phandle = fdt_get_phandle(fdt, intc);
-		return *phandle ? 0 : -FDT_ERR_NOTFOUND;
+		struct platform_hart *h = &p->harts[p->nharts];
+		h->hartid = reg;
+		h->isa = fdt_getprop(fdt, cpu, "riscv,isa", NULL);
+		if (!h->isa)
+			h->isa = "";
+		h->has_plic_context = false;
+		int node = fdt_subnode_offset(fdt, cpu, "interrupt-controller");
+		intc[p->nharts] = node >= 0 ? fdt_get_phandle(fdt, node) : 0;
+		p->nharts++;
 	}
-	return cpu;
 }
 
-/* The PLIC and the index of the context that interrupts this hart's
- * S-mode: the position of the pair (this hart's intc, IRQ_S_EXT) in
+/* The PLIC, and for each hart the index of the context that interrupts
+ * its S-mode: the position of the pair (its intc, IRQ_S_EXT) in
  * interrupts-extended. A machine without one gives size 0. */
-static void probe_plic(const void *fdt, uint64_t hartid, struct platform_plic *plic)
+static void probe_plic(const void *fdt, struct platform *p, const uint32_t *intc)
 {
+	struct platform_plic *plic = &p->plic;
 	plic->size = 0;
 	int node = fdt_node_offset_by_compatible(fdt, -1, "riscv,plic0");
 	if (node < 0)
 		node = fdt_node_offset_by_compatible(fdt, -1, "sifive,plic-1.0.0");
-	uint32_t intc;
 	uint64_t ndev;
-	if (node < 0 || hart_intc_phandle(fdt, hartid, &intc) ||
-	    read_cells(fdt, node, "riscv,ndev", &ndev) ||
+	if (node < 0 || read_cells(fdt, node, "riscv,ndev", &ndev) ||
 	    read_reg(fdt, node, &plic->base, &plic->size))
 		return;
 	plic->ndev = (uint32_t)ndev;
 	int len;
 	const fdt32_t *ext = fdt_getprop(fdt, node, "interrupts-extended", &len);
 	for (int i = 0; ext && i + 1 < len / 4; i += 2) {
-		if (fdt32_to_cpu(ext[i]) == intc && fdt32_to_cpu(ext[i + 1]) == IRQ_S_EXT) {
-			plic->s_context = (uint32_t)(i / 2);
-			return;
+		for (unsigned h = 0; h < p->nharts; h++) {
+			if (intc[h] && fdt32_to_cpu(ext[i]) == intc[h] &&
+			    fdt32_to_cpu(ext[i + 1]) == IRQ_S_EXT) {
+				p->harts[h].plic_s_context = (uint32_t)(i / 2);
+				p->harts[h].has_plic_context = true;
+			}
 		}
 	}
-	plic->size = 0;
 }
 
 static void probe_virtio(const void *fdt, struct platform *p)
@@ -111,7 +119,7 @@ static void probe_virtio(const void *fdt, struct platform *p)
 	}
 }
 
-int platform_probe(struct platform *p, uint64_t dtb_pa, uint64_t hartid)
+int platform_probe(struct platform *p, uint64_t dtb_pa)
 {
 	const void *fdt = pa_to_va(dtb_pa);
 	int err = fdt_check_header(fdt);
@@ -143,17 +151,13 @@ int platform_probe(struct platform *p, uint64_t dtb_pa, uint64_t hartid)
 	}
 
 	p->timebase_hz = 0;
-	p->isa = "";
 	int cpus = fdt_path_offset(fdt, "/cpus");
 	if (cpus >= 0)
 		read_cells(fdt, cpus, "timebase-frequency", &p->timebase_hz);
-	int cpu = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "cpu", sizeof("cpu"));
-	if (cpu >= 0) {
-		const char *isa = fdt_getprop(fdt, cpu, "riscv,isa", NULL);
-		if (isa)
-			p->isa = isa;
-	}
-	probe_plic(fdt, hartid, &p->plic);
+	uint32_t intc[PLATFORM_MAX_HARTS];
+	probe_harts(fdt, p, intc);
+	p->isa = p->nharts ? p->harts[0].isa : "";
+	probe_plic(fdt, p, intc);
 	probe_virtio(fdt, p);
 	return 0;
 }

@@ -15,8 +15,16 @@ struct mem_range {
 struct platform_plic {
 	uint64_t base, size; /* size 0: no PLIC found */
 	uint32_t ndev;       /* sources 1..ndev */
-	uint32_t s_context;  /* the context of this hart's S-mode external interrupt */
 };
+
+/* A hart of the machine. */
+struct platform_hart {
+	uint64_t hartid;
+	const char *isa;         /* its riscv,isa */
+	bool has_plic_context;   /* the PLIC has a context for its S-mode: */
+	uint32_t plic_s_context; /* that context's index */
+};
+#define PLATFORM_MAX_HARTS 8
 
 /* A virtio-mmio transport slot (QEMU virt has eight, most of them empty). */
 struct platform_virtio {
@@ -30,6 +38,8 @@ struct platform {
 	struct mem_range dtb;    /* the host DTB itself */
 	struct mem_range initrd; /* /chosen linux,initrd-*; empty if none */
 	uint64_t timebase_hz;
+	struct platform_hart harts[PLATFORM_MAX_HARTS];
+	unsigned nharts;
 	const char *isa;         /* riscv,isa of the first hart */
 	const char *bootargs;    /* /chosen bootargs, "" if none */
 	struct platform_plic plic;
@@ -42,7 +52,7 @@ bool platform_isa_has(const char *isa, const char *ext);
 
 /* Fill *p from the DTB at physical address dtb_pa. Returns 0, or a
  * negative libfdt error code when the tree is unusable. */
-int platform_probe(struct platform *p, uint64_t dtb_pa, uint64_t hartid);
+int platform_probe(struct platform *p, uint64_t dtb_pa);
 
 /* The highest `align`-aligned start of `size` bytes inside ram that
  * overlaps none of busy[0..nbusy), or 0 when there is none. */

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "encoding.h"
-#include "hv/guest.h"
 #include "hv/layout.h"
 #include "hv/mm.h"
 #include "lib/csr.h"
@@ -18,9 +17,6 @@ extern uint64_t hv_boot_root[SV39_PTES_PER_TABLE];
  * marked in a software bit (RSW, ignored by the hardware), so that a fence
  * of any address in that superpage drops all its pieces. */
 #define PTE_SPLIT_SUPERPAGE BIT(8)
-/* One ASID per root, so switching roots needs no fence. */
-#define SHADOW_ASID_BARE 1UL
-#define SHADOW_ASID_CTX0 2UL
 
 static unsigned vpn(uint64_t va, unsigned level)
 {
@@ -59,9 +55,14 @@ static uint64_t *new_root(void)
 	return root;
 }
 
-const char *shadow_init(struct guest *g)
+const char *shadow_init(struct shadow *s, const struct host_map *ram, uint64_t asid_base)
 {
-	struct shadow *s = &g->shadow;
+	/* The Bare root maps RAM with the megapages of one level-1 table. */
+	if (ram->gpa_base % (UL(1) << GIGAPAGE_SHIFT) || ram->size > UL(1) << GIGAPAGE_SHIFT ||
+	    ram->size % MEGAPAGE_SIZE || ram->hpa_base % MEGAPAGE_SIZE)
+		return "guest RAM is not one aligned gigapage's worth of megapages";
+	s->asid_base = asid_base;
+	s->flushes = 0;
 	for (unsigned c = 0; c < SHADOW_CTXS; c++)
 		if (!(s->root[c] = new_root()))
 			return "out of hypervisor memory for shadow roots";
@@ -71,9 +72,9 @@ const char *shadow_init(struct guest *g)
 	s->bare_root = new_root();
 	if (!l1 || !s->bare_root)
 		return "out of hypervisor memory for the Bare shadow table";
-	s->bare_root[GUEST_RAM_BASE >> GIGAPAGE_SHIFT] = table_pte(l1);
-	for (uint64_t off = 0; off < g->ram_size; off += MEGAPAGE_SIZE)
-		l1[off / MEGAPAGE_SIZE] = ((g->ram_hpa + off) >> PAGE_SHIFT) << PTE_PPN_SHIFT |
+	s->bare_root[ram->gpa_base >> GIGAPAGE_SHIFT] = table_pte(l1);
+	for (uint64_t off = 0; off < ram->size; off += MEGAPAGE_SIZE)
+		l1[off / MEGAPAGE_SIZE] = ((ram->hpa_base + off) >> PAGE_SHIFT) << PTE_PPN_SHIFT |
 					  PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_A | PTE_D;
 	return NULL;
 }
@@ -92,14 +93,14 @@ static void free_slot(uint64_t *root, unsigned slot)
 	page_free(l1);
 }
 
-void shadow_flush_all(struct guest *g)
+void shadow_flush_all(struct shadow *s)
 {
-	g->shadow.flushes++;
+	s->flushes++;
 	for (unsigned c = 0; c < SHADOW_CTXS; c++)
 		for (unsigned slot = 0; slot < SV39_PTES_PER_TABLE; slot++)
 			if (slot < HV_WINDOW_SLOT_FIRST ||
 			    slot >= HV_WINDOW_SLOT_FIRST + HV_WINDOW_SLOTS)
-				free_slot(g->shadow.root[c], slot);
+				free_slot(s->root[c], slot);
 	sfence_vma_all();
 }
 
@@ -127,12 +128,12 @@ static bool flush_va_in(uint64_t *root, uint64_t va)
 	return false;
 }
 
-void shadow_flush_va(struct guest *g, uint64_t va)
+void shadow_flush_va(struct shadow *s, uint64_t va)
 {
 	bool superpage = false;
-	g->shadow.flushes++;
+	s->flushes++;
 	for (unsigned c = 0; c < SHADOW_CTXS; c++)
-		superpage |= flush_va_in(g->shadow.root[c], va);
+		superpage |= flush_va_in(s->root[c], va);
 	if (superpage)
 		sfence_vma_all();
 	else
@@ -160,13 +161,13 @@ static uint64_t *leaf_slot_alloc(uint64_t *root, uint64_t va, unsigned guest_lev
 	return &table[vpn(va, 0)];
 }
 
-bool shadow_map(struct guest *g, enum shadow_ctx ctx, uint64_t va, uint64_t leaf,
+bool shadow_map(struct shadow *s, enum shadow_ctx ctx, uint64_t va, uint64_t leaf,
 		unsigned guest_level)
 {
-	uint64_t *slot = leaf_slot_alloc(g->shadow.root[ctx], va, guest_level);
+	uint64_t *slot = leaf_slot_alloc(s->root[ctx], va, guest_level);
 	if (!slot) {
-		shadow_flush_all(g);
-		slot = leaf_slot_alloc(g->shadow.root[ctx], va, guest_level);
+		shadow_flush_all(s);
+		slot = leaf_slot_alloc(s->root[ctx], va, guest_level);
 		if (!slot)
 			return false;
 	}
@@ -188,17 +189,17 @@ enum shadow_ctx shadow_ctx_of(const struct vhart *h)
 	return (h->sstatus & SSTATUS_SUM) ? SHADOW_VS_SUM : SHADOW_VS;
 }
 
-uint64_t shadow_satp(const struct guest *g, const struct vhart *h)
+uint64_t shadow_satp(const struct shadow *s, const struct vhart *h)
 {
 	const uint64_t *root;
 	uint64_t asid;
 	if ((h->satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE) {
-		root = g->shadow.bare_root;
-		asid = SHADOW_ASID_BARE;
+		root = s->bare_root;
+		asid = s->asid_base ? s->asid_base + SHADOW_CTXS : 0;
 	} else {
 		enum shadow_ctx ctx = shadow_ctx_of(h);
-		root = g->shadow.root[ctx];
-		asid = SHADOW_ASID_CTX0 + (uint64_t)ctx;
+		root = s->root[ctx];
+		asid = s->asid_base ? s->asid_base + (uint64_t)ctx : 0;
 	}
 	return SATP_MODE_SV39 << SATP_MODE_SHIFT | asid << SATP_ASID_SHIFT |
 	       va_to_pa(root) >> PAGE_SHIFT;

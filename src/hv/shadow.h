@@ -1,11 +1,14 @@
 /*
  * Shadow page tables: the Sv39 tables the hardware really uses while a
- * guest runs. The guest's own tables are only ever read by the proved
+ * vCPU runs. The guest's own tables are only ever read by the proved
  * walker (core/sv39.c); leaves derived from them are filled in here lazily,
  * one 4 KiB page per fault, into one of three roots (vS with SUM=0, vS with
  * SUM=1, vU) so that each guest context sees only what it may touch. A
- * fourth root serves guests with satp Bare. Every root also maps the
- * hypervisor window (layout.h), S-only and global.
+ * fourth root serves satp Bare. Every root also maps the hypervisor window
+ * (layout.h), S-only and global. Each vCPU has its own set, used only by
+ * the hart that runs it; other harts ask that hart to flush it. Each root
+ * has its own real ASID (or ASID 0 on a hart with too few ASID bits, where
+ * a root switch fences instead).
  */
 #ifndef HV_SHADOW_H
 #define HV_SHADOW_H
@@ -16,34 +19,37 @@
 #include "core/sv39.h"
 #include "core/vhart.h"
 
-struct guest;
-
 #define SHADOW_CTXS 3 /* enum shadow_ctx: SHADOW_VS, SHADOW_VS_SUM, SHADOW_VU */
+/* Real ASIDs one set of roots takes: one per context and one for Bare. */
+#define SHADOW_ASIDS (SHADOW_CTXS + 1)
 
 struct shadow {
 	uint64_t *root[SHADOW_CTXS];
 	uint64_t *bare_root;
-	uint64_t flushes; /* how many flushes so far */
+	uint64_t asid_base; /* root c has ASID asid_base + c, Bare the next */
+	uint64_t flushes;   /* how many flushes so far */
 };
 
-/* Build the roots; the Bare root maps all guest RAM at once. NULL or why not. */
-const char *shadow_init(struct guest *g);
+/* Build the roots for the guest RAM ram; the Bare root maps all of it at
+ * once. asid_base: the first of SHADOW_ASIDS real ASIDs no other set of
+ * roots uses, or 0 for ASID 0 everywhere. NULL or why not. */
+const char *shadow_init(struct shadow *s, const struct host_map *ram, uint64_t asid_base);
 /* Forget every shadow leaf (guest satp change, sfence.vma of everything,
  * or the page pool running dry). */
-void shadow_flush_all(struct guest *g);
+void shadow_flush_all(struct shadow *s);
 /* Forget the shadow leaves for the page holding va, in every root, or for
  * the whole guest superpage that page was split from. */
-void shadow_flush_va(struct guest *g, uint64_t va);
+void shadow_flush_va(struct shadow *s, uint64_t va);
 /* Install leaf for the page holding va in the root of ctx; va must be
  * outside the hypervisor window. guest_level is the level of the guest leaf
  * it comes from (1: 2 MiB, 2: 1 GiB superpage), so that a later fence of
  * any address in that superpage drops every piece. Reclaims all shadows
  * when the page pool runs out; false only if even an empty pool cannot
  * hold the path. */
-bool shadow_map(struct guest *g, enum shadow_ctx ctx, uint64_t va, uint64_t leaf,
+bool shadow_map(struct shadow *s, enum shadow_ctx ctx, uint64_t va, uint64_t leaf,
 		unsigned guest_level);
 /* The real satp for running the guest in virtual state h. */
-uint64_t shadow_satp(const struct guest *g, const struct vhart *h);
+uint64_t shadow_satp(const struct shadow *s, const struct vhart *h);
 /* The shadow context of virtual state h (satp Sv39). */
 enum shadow_ctx shadow_ctx_of(const struct vhart *h);
 /* Whether va falls in the hypervisor window, which no guest mapping gets. */

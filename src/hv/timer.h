@@ -1,6 +1,7 @@
 /*
- * The guest's timer: SBI set_timer deadlines multiplexed onto the real
- * supervisor timer (one vCPU per hart, so the real timer is the vCPU's).
+ * Guest timers: each vCPU's SBI set_timer deadline, multiplexed with the
+ * hypervisor's own next event on its hart (hart.wake_at) onto that hart's
+ * real supervisor timer.
  */
 #ifndef HV_TIMER_H
 #define HV_TIMER_H
@@ -8,18 +9,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hv/hart.h"
 #include "hv/vcpu.h"
 
-/* How the real timer is set: Sstc's stimecmp when the host hart has it
- * (firmware then lets S-mode own it), else SBI set_timer. */
-void timer_init(bool host_sstc);
-/* SBI set_timer: clears the guest's pending timer interrupt and arms a
- * new deadline (UL(-1): never). */
+/* The hart's clock, in time ticks. */
+uint64_t timer_now(void);
+/* SBI set_timer on v's hart: clears v's pending timer interrupt and arms a
+ * new deadline (TIMER_NEVER: none). */
 void timer_set(struct vcpu *v, uint64_t deadline);
-/* The real supervisor timer interrupt fired while v's guest ran. */
-void timer_interrupt(struct vcpu *v);
-/* WFI: return once an interrupt is pending and enabled in sie (sstatus.SIE
- * does not matter); stop the guest if none can ever arrive. */
-void vcpu_wait_for_interrupt(struct vcpu *v);
+/* Raise the virtual timer interrupt of every vCPU on h whose deadline has
+ * passed, and make the real timer fire at the next deadline or wake_at.
+ * True if it raised one: the real timer will not fire for it. */
+bool timer_update(struct hart *h);
 
 #endif

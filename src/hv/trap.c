@@ -2,37 +2,14 @@
 
 #include "encoding.h"
 #include "core/vcsr.h"
-#include "core/vreal.h"
 #include "core/vtrap.h"
 #include "hv/console.h"
-#include "hv/devices.h"
-#include "hv/guest.h"
 #include "hv/sbi/vsbi.h"
+#include "hv/sched.h"
 #include "hv/shadow.h"
 #include "hv/stop.h"
-#include "hv/timer.h"
 #include "hv/vmem.h"
 #include "lib/csr.h"
-
-void vcpu_load_real_state(struct vcpu *v)
-{
-	uint64_t want_satp = shadow_satp(v->guest, &v->vh);
-	if (want_satp != v->real_satp) {
-		csr_write(CSR_SATP, want_satp);
-		v->real_satp = want_satp;
-	}
-	/* Derived by the proved core: real U-mode on sret, the guest's FS and
-	 * MXR, nothing else of the guest's. */
-	uint64_t sstatus_now = csr_read(CSR_SSTATUS);
-	uint64_t want_sstatus = vreal_sstatus(&v->vh, sstatus_now);
-	if (want_sstatus != sstatus_now)
-		csr_write(CSR_SSTATUS, want_sstatus);
-	uint64_t want_counteren = vreal_scounteren(&v->vh);
-	if (want_counteren != v->real_scounteren) {
-		csr_write(CSR_SCOUNTEREN, want_counteren);
-		v->real_scounteren = want_counteren;
-	}
-}
 
 /* QEMU puts the instruction bits in stval; hardware may leave 0 there. */
 static bool trapped_insn(struct vcpu *v, uint64_t stval, uint32_t *insn)
@@ -74,7 +51,7 @@ static void emulate_csr(struct vcpu *v, uint32_t insn)
 	v->vh.pc += 4;
 	/* Shadows derive from the tables the old satp named. */
 	if (v->vh.satp != old_satp)
-		shadow_flush_all(v->guest);
+		shadow_flush_all(&v->shadow);
 }
 
 /* sfence.vma rs1, rs2: drop the shadows of one page, or of every page.
@@ -83,9 +60,9 @@ static void emulate_csr(struct vcpu *v, uint32_t insn)
 static void emulate_sfence_vma(struct vcpu *v, uint32_t insn)
 {
 	if (INSN_RS1(insn) == 0)
-		shadow_flush_all(v->guest);
+		shadow_flush_all(&v->shadow);
 	else
-		shadow_flush_va(v->guest, v->x[INSN_RS1(insn)]);
+		shadow_flush_va(&v->shadow, v->x[INSN_RS1(insn)]);
 }
 
 /* Privileged instructions trap from real U-mode as illegal instructions. */
@@ -106,7 +83,7 @@ static void emulate_illegal(struct vcpu *v, uint64_t stval)
 			return;
 		}
 		if (insn == INSN_WFI)
-			vcpu_wait_for_interrupt(v);
+			vcpu_wfi(v);
 		else
 			emulate_sfence_vma(v, insn);
 		v->vh.pc += 4;
@@ -122,12 +99,9 @@ static void handle_interrupt(struct vcpu *v, uint64_t irq)
 		guest_stop(v, "unknown interrupt %lu", irq);
 	}
 	v->stats.interrupts[irq]++;
-	if (irq == IRQ_S_TIMER)
-		timer_interrupt(v);
-	else if (irq == IRQ_S_EXT)
-		devices_external_interrupt(v->guest);
-	else
+	if (irq != IRQ_S_SOFT && irq != IRQ_S_TIMER && irq != IRQ_S_EXT)
 		guest_stop(v, "unexpected interrupt %lu", irq);
+	sched_interrupt(v->hart, irq);
 }
 
 static void handle_exception(struct vcpu *v, uint64_t cause, uint64_t stval)
@@ -180,14 +154,7 @@ struct vcpu *trap_dispatch(struct vcpu *v)
 		handle_interrupt(v, cause & ~CAUSE_INTERRUPT);
 	else
 		handle_exception(v, cause, stval);
-
-	/* A virtual interrupt that is now pending and enabled is taken before
-	 * the guest runs another instruction, as hardware would. */
-	uint64_t irq_cause = vtrap_pending_interrupt(&v->vh);
-	if (irq_cause)
-		vtrap_enter(&v->vh, irq_cause, 0);
-	vcpu_load_real_state(v);
-	return v;
+	return sched_next(v->hart);
 }
 
 void hv_trap_in_hypervisor(void)

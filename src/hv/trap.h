@@ -5,13 +5,10 @@
 #include "hv/vcpu.h"
 
 /* Handle the trap that just left v's guest, and return the vCPU to resume
- * (entry.S then restores it and executes sret). */
+ * on this hart (entry.S then restores it and executes sret). */
 struct vcpu *trap_dispatch(struct vcpu *v);
 
 /* A trap taken while the hypervisor itself ran: a hypervisor bug. */
 __attribute__((noreturn)) void hv_trap_in_hypervisor(void);
-
-/* Real satp, sstatus and scounteren for running v's guest, derived from its virtual state. */
-void vcpu_load_real_state(struct vcpu *v);
 
 #endif

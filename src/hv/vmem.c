@@ -7,8 +7,6 @@
 #include "core/vtrap.h"
 #include "encoding.h"
 #include "hv/guest.h"
-#include "hv/devices.h"
-#include "hv/mmio.h"
 #include "hv/shadow.h"
 #include "hv/stop.h"
 
@@ -43,7 +41,8 @@ static const uint64_t access_fault_cause[] = {
 
 static struct sv39_result translate(const struct vcpu *v, uint64_t va, enum sv39_access acc)
 {
-	return sv39_translate(&v->guest->gmem, v->vh.satp, va, acc, v->vh.priv, v->vh.sstatus);
+	return sv39_translate(&v->guest->ram.gmem, v->vh.satp, va, acc, v->vh.priv,
+			      v->vh.sstatus);
 }
 
 /* Deliver the fault a failed walk means. SV39_RETRY delivers nothing: the
@@ -61,7 +60,7 @@ static void note_fill(struct vcpu *v, uint64_t cause, uint64_t va, const struct 
 		      uint64_t leaf)
 {
 	uint64_t page = va >> PAGE_SHIFT;
-	uint64_t flushes = v->guest->shadow.flushes;
+	uint64_t flushes = v->shadow.flushes;
 	if (page == v->last_fill_page && v->vh.pc == v->last_fill_pc &&
 	    flushes == v->last_fill_flushes) {
 		if (++v->fill_repeats >= FAULT_REPEAT_LIMIT)
@@ -76,24 +75,71 @@ static void note_fill(struct vcpu *v, uint64_t cause, uint64_t va, const struct 
 	}
 }
 
+#define OPCODE_AMO 0x2fU
+#define AMO_FUNCT5_LR 0x02U
+
+/* The access fault for what a device cannot take: an AMO is a store/AMO
+ * access (QEMU 7.2 reports some as loads), LR a load, the rest as trapped. */
+static uint64_t device_access_fault(uint32_t insn, enum sv39_access acc)
+{
+	if (INSN_OPCODE(insn) == OPCODE_AMO)
+		return INSN_FUNCT7(insn) >> 2 == AMO_FUNCT5_LR ? CAUSE_LOAD_ACCESS
+							      : CAUSE_STORE_ACCESS;
+	return acc == SV39_LOAD ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
+}
+
+/* Carry out on a device the guest's access of type acc at gpa: on
+ * success *raw holds a load's value. false: the device cannot take it. */
+static bool device_access(struct vcpu *v, const struct mmio_insn *d, uint64_t gpa,
+			  enum sv39_access acc, uint64_t *raw)
+{
+	bool kind_ok = (acc == SV39_LOAD && d->kind == MMIO_LOAD) ||
+		       (acc == SV39_STORE && d->kind == MMIO_STORE);
+	if (!kind_ok || gpa % d->width || d->width > sizeof(uint32_t))
+		return false;
+	struct guest *g = v->guest;
+	bool done = d->kind == MMIO_LOAD ? devices_mmio_read(&g->dev, gpa, d->width, raw)
+					 : devices_mmio_write(&g->dev, gpa, d->width, v->x[d->reg]);
+	guest_sync_irqs(g);
+	return done;
+}
+
 /* A load the guest's tables allow but no shadow leaf can express: vS
  * reading an execute-only vU page under SUM and MXR (a shadow leaf may not
- * make a vU page executable for vS, and without R the hardware refuses).
- * Done here instead, by decoding the instruction. */
-static void emulate_load(struct vcpu *v, uint64_t gpa)
+ * make a vU page executable for vS, and without R the hardware refuses). */
+static void ram_load(struct vcpu *v, const struct mmio_insn *d, uint32_t insn, uint64_t gpa,
+		     uint64_t *raw)
+{
+	if (d->kind != MMIO_LOAD)
+		guest_stop(v, "cannot emulate instruction %x loading from %lx", insn, gpa);
+	const uint8_t *p = ram_gpa_to_hva(&v->guest->ram, gpa, d->width);
+	if (!p || gpa % PAGE_SIZE + d->width > PAGE_SIZE)
+		guest_stop(v, "cannot emulate a load crossing a page at %lx", gpa);
+	*raw = 0;
+	memcpy(raw, p, d->width);
+}
+
+/* The one place a trapped load or store is fetched, decoded by the proved
+ * decoder and carried out: on a device (device pages are never
+ * shadow-mapped) or, for ram_load's case, on RAM. Writes rd and steps pc;
+ * or gives the guest the access fault hardware gives for an access the
+ * device cannot take (misaligned, atomic, floating-point, wider than the
+ * register). */
+static void emulate_access(struct vcpu *v, uint64_t gpa, uint64_t va, enum sv39_access acc,
+			   bool on_device)
 {
 	uint32_t insn;
 	if (!vmem_fetch_insn(v, &insn))
 		return;
 	struct mmio_insn d = mmio_decode(insn);
-	if (d.kind != MMIO_LOAD)
-		guest_stop(v, "cannot emulate instruction %x loading from %lx", insn, gpa);
-	const uint8_t *p = guest_gpa_to_hva(v->guest, gpa, d.width);
-	if (!p || gpa % PAGE_SIZE + d.width > PAGE_SIZE)
-		guest_stop(v, "cannot emulate a load crossing a page at %lx", gpa);
 	uint64_t raw = 0;
-	memcpy(&raw, p, d.width);
-	if (d.reg != 0)
+	if (!on_device) {
+		ram_load(v, &d, insn, gpa, &raw);
+	} else if (!device_access(v, &d, gpa, acc, &raw)) {
+		vtrap_enter(&v->vh, device_access_fault(insn, acc), va);
+		return;
+	}
+	if (d.kind == MMIO_LOAD && d.reg != 0)
 		v->x[d.reg] = mmio_load_value(raw, d.width, d.sign_extend);
 	v->vh.pc += d.len;
 }
@@ -108,12 +154,12 @@ void vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va)
 		deliver_walk_fault(v, &r, va, acc);
 		return;
 	}
-	if (!guest_gpa_to_hva(g, r.gpa, 1)) {
+	if (!ram_gpa_to_hva(&g->ram, r.gpa, 1)) {
 		/* An emulated device, or nothing: then the access fault that
 		 * hardware gives for missing memory (also for fetching from a
 		 * device). */
-		if (acc != SV39_FETCH && devices_mmio_at(v->guest, r.gpa))
-			mmio_emulate(v, r.gpa, va, acc);
+		if (acc != SV39_FETCH && devices_mmio_at(&g->dev, r.gpa))
+			emulate_access(v, r.gpa, va, acc, true);
 		else
 			vtrap_enter(&v->vh, access_fault_cause[acc], va);
 		return;
@@ -123,17 +169,16 @@ void vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va)
 	if (shadow_va_in_window(va))
 		guest_stop(v, "guest mapped %lx, inside the hypervisor's window "
 			      "(Linux's unused KASAN range)", va);
-	const struct host_map map = { GUEST_RAM_BASE, g->ram_size, g->ram_hpa };
 	enum shadow_ctx ctx = shadow_ctx_of(&v->vh);
-	uint64_t leaf = sv39_shadow_leaf(&r, ctx, &map);
+	uint64_t leaf = sv39_shadow_leaf(&r, ctx, &g->ram.map);
 	if (!leaf && acc == SV39_LOAD) {
-		emulate_load(v, r.gpa);
+		emulate_access(v, r.gpa, va, acc, false);
 		return;
 	}
 	if (!leaf)
 		guest_stop(v, "walk of %lx allowed an access its shadow context does not", va);
 	note_fill(v, cause, va, &r, leaf);
-	if (!shadow_map(g, ctx, va, leaf, r.level))
+	if (!shadow_map(&v->shadow, ctx, va, leaf, r.level))
 		guest_stop(v, "hypervisor page pool too small for one shadow path");
 }
 
@@ -148,7 +193,7 @@ bool vmem_fetch_insn(struct vcpu *v, uint32_t *insn)
 			deliver_walk_fault(v, &r, va, SV39_FETCH);
 			return false;
 		}
-		const uint16_t *p = guest_gpa_to_hva(v->guest, r.gpa, 2);
+		const uint16_t *p = ram_gpa_to_hva(&v->guest->ram, r.gpa, 2);
 		if (!p) {
 			vtrap_enter(&v->vh, CAUSE_FETCH_ACCESS, va);
 			return false;
@@ -170,7 +215,7 @@ uint64_t vmem_read_u64(struct vcpu *v, uint64_t va, uint64_t *out)
 	struct sv39_result r = translate(v, va, SV39_LOAD);
 	if (r.status == SV39_PAGE_FAULT)
 		return CAUSE_LOAD_PAGE_FAULT;
-	const uint64_t *p = r.status == SV39_OK ? guest_gpa_to_hva(v->guest, r.gpa, 8) : NULL;
+	const uint64_t *p = r.status == SV39_OK ? ram_gpa_to_hva(&v->guest->ram, r.gpa, 8) : NULL;
 	if (!p)
 		return CAUSE_LOAD_ACCESS;
 	*out = *p;

@@ -1,7 +1,8 @@
 /*
  * Guest virtual memory as the hypervisor shell handles it: page faults
- * (shadow fill or the guest's own fault) and fetching the instruction the
- * guest trapped on, both through the proved walker.
+ * (shadow fill, the guest's own fault, or a load or store to emulate on a
+ * device) and fetching the instruction the guest trapped on, all through
+ * the proved walker and decoder.
  */
 #ifndef HV_VMEM_H
 #define HV_VMEM_H

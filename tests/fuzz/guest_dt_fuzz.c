@@ -67,6 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.ram_base = 0x80000000UL,
 		.ram_size = 128UL << 20,
 		.timebase_hz = 10000000,
+		.ncpus = 1 + data[0] % 8,
 		.host_isa = host_isa,
 		.bootargs = bootargs,
 		.uart_base = 0x10000000UL,

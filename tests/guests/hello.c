@@ -7,7 +7,7 @@ static const char *impl_name(long id)
 	switch (id) {
 	case 0:
 		return "BBL";
-	case 1:
+	case (long)SBI_IMPL_ID_OPENSBI:
 		return "OpenSBI";
 	case (long)SBI_IMPL_ID_MSTUB:
 		return "M-stub";

@@ -24,9 +24,6 @@
 #define SBI_EXT_DBTR 0x44425452
 #define SBI_EXT_MPXY 0x4d505859
 
-#define SUSPEND_PLATFORM_RETENTIVE     0x10000000UL
-#define SUSPEND_DEFAULT_NON_RETENTIVE  0x80000000UL
-#define SUSPEND_PLATFORM_NON_RETENTIVE 0x90000000UL
 #define SRST_TYPE_VENDOR               0xf0000000UL
 
 #define GUEST_ENTRY 0x80200000UL
@@ -303,15 +300,20 @@ static void test_hsm(void)
 			   SBI_ERR_INVALID_PARAM);
 	/* Platform-specific types, none implemented: v2.0 says INVALID_PARAM
 	 * ("reserved or is platform-specific and unimplemented"). */
-	static const unsigned long platform[] = { SUSPEND_PLATFORM_RETENTIVE, 0x7fffffff,
-						  SUSPEND_PLATFORM_NON_RETENTIVE, 0xffffffff };
+	static const unsigned long platform[] = { SBI_HSM_SUSPEND_RET_PLATFORM, 0x7fffffff,
+						  SBI_HSM_SUSPEND_NONRET_PLATFORM, 0xffffffff };
 	for (unsigned i = 0; i < sizeof(platform) / sizeof(platform[0]); i++)
 		EXPECT(SBI(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, platform[i], GUEST_ENTRY, 0).error,
 		       SBI_ERR_INVALID_PARAM);
-	/* The default non-retentive suspend is not implemented. */
-	EXPECT_ERR(SBI(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SUSPEND_DEFAULT_NON_RETENTIVE,
-		       GUEST_ENTRY, 0),
-		   SBI_ERR_NOT_SUPPORTED);
+	/* The default non-retentive suspend resumes in the guest's RAM only
+	 * (its resume is checked by the hsm guest). */
+	EXPECT_ERR(SBI(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_NON_RETENTIVE,
+		       0x1000, 0),
+		   SBI_ERR_INVALID_ADDRESS);
+	EXPECT_ERR(SBI(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_NON_RETENTIVE,
+		       0xfffffffffffff000UL, 0),
+		   SBI_ERR_INVALID_ADDRESS);
+	EXPECT_ERR(SBI(SBI_EXT_HSM, SBI_HSM_HART_START, 0, 0x1000, 0), SBI_ERR_INVALID_ADDRESS);
 
 	/* Default retentive suspend: returns once the (enabled) timer
 	 * interrupt is pending, even with sstatus.SIE clear. */

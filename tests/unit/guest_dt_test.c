@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -44,6 +45,7 @@ static const struct guest_dt_params params = {
 	.ram_base = 0x80000000UL,
 	.ram_size = 128UL << 20,
 	.timebase_hz = 10000000,
+	.ncpus = 1,
 	.host_isa = QEMU_ISA,
 	.bootargs = "console=hvc0",
 	.initrd_start = 0x87000000UL,
@@ -169,6 +171,54 @@ static void test_tree_without_initrd_has_no_initrd_properties(void **state)
 	assert_null(fdt_getprop(buf, chosen, "linux,initrd-start", NULL));
 }
 
+static void test_each_hart_has_a_cpu_node_and_two_plic_contexts(void **state)
+{
+	static char buf[16384];
+	struct guest_dt_params p = params;
+	int len;
+
+	(void)state;
+	p.ncpus = 4;
+	assert_int_equal(guest_dt_build(buf, sizeof(buf), &p), 0);
+	int plic = fdt_path_offset(buf, "/soc/plic@c000000");
+	const fdt32_t *ext = fdt_getprop(buf, plic, "interrupts-extended", &len);
+	assert_int_equal(len, 4 * 16);
+	uint32_t seen[4];
+	for (unsigned h = 0; h < 4; h++) {
+		char path[48];
+		snprintf(path, sizeof(path), "/cpus/cpu@%u", h);
+		int cpu = fdt_path_offset(buf, path);
+		assert_true(cpu >= 0);
+		assert_int_equal(u32_prop(buf, cpu, "reg"), h);
+		snprintf(path, sizeof(path), "/cpus/cpu@%u/interrupt-controller", h);
+		uint32_t intc = fdt_get_phandle(buf, fdt_path_offset(buf, path));
+		assert_true(intc != 0 && intc != fdt_get_phandle(buf, plic));
+		for (unsigned k = 0; k < h; k++)
+			assert_true(seen[k] != intc);
+		seen[h] = intc;
+		/* Context 2h: hart h's M external, 2h + 1: its S external. */
+		assert_int_equal(fdt32_ld(&ext[4 * h]), intc);
+		assert_int_equal(fdt32_ld(&ext[4 * h + 1]), 11);
+		assert_int_equal(fdt32_ld(&ext[4 * h + 2]), intc);
+		assert_int_equal(fdt32_ld(&ext[4 * h + 3]), 9);
+	}
+	assert_true(fdt_path_offset(buf, "/cpus/cpu@4") < 0);
+}
+
+static void test_tree_needs_one_to_eight_harts(void **state)
+{
+	static char buf[16384];
+	struct guest_dt_params p = params;
+
+	(void)state;
+	p.ncpus = 0;
+	assert_true(guest_dt_build(buf, sizeof(buf), &p) < 0);
+	p.ncpus = 9;
+	assert_true(guest_dt_build(buf, sizeof(buf), &p) < 0);
+	p.ncpus = 8;
+	assert_int_equal(guest_dt_build(buf, sizeof(buf), &p), 0);
+}
+
 static void test_tree_too_small_buffer_fails_cleanly(void **state)
 {
 	static char buf[256];
@@ -187,6 +237,8 @@ int main(void)
 		cmocka_unit_test(test_tree_without_initrd_has_no_initrd_properties),
 		cmocka_unit_test(test_devices_interrupt_through_the_plic_s_context),
 		cmocka_unit_test(test_tree_without_disk_has_no_virtio_node),
+		cmocka_unit_test(test_each_hart_has_a_cpu_node_and_two_plic_contexts),
+		cmocka_unit_test(test_tree_needs_one_to_eight_harts),
 		cmocka_unit_test(test_tree_too_small_buffer_fails_cleanly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

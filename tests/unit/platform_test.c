@@ -100,7 +100,7 @@ static void test_probe_finds_ram_timebase_and_isa(void **state)
 	struct platform p;
 
 	(void)state;
-	assert_int_equal(platform_probe(&p, build_tree(1, 8, true), 0), 0);
+	assert_int_equal(platform_probe(&p, build_tree(1, 8, true)), 0);
 	assert_int_equal(p.ram.start, 0x80000000UL);
 	assert_int_equal(p.ram.end, 0xa0000000UL);
 	assert_int_equal(p.timebase_hz, 10000000);
@@ -112,15 +112,23 @@ static void test_probe_finds_plic_and_the_harts_s_context(void **state)
 	struct platform p;
 
 	(void)state;
-	assert_int_equal(platform_probe(&p, build_tree(1, 8, true), 0), 0);
+	assert_int_equal(platform_probe(&p, build_tree(1, 8, true)), 0);
 	assert_int_equal(p.plic.base, 0x0c000000UL);
 	assert_int_equal(p.plic.size, 0x600000UL);
 	assert_int_equal(p.plic.ndev, 0x60);
-	assert_int_equal(p.plic.s_context, 1);
+	assert_int_equal(p.nharts, 1);
+	assert_true(p.harts[0].has_plic_context);
+	assert_int_equal(p.harts[0].plic_s_context, 1);
 
-	/* Hart 2 of four: its S context is the sixth entry. */
-	assert_int_equal(platform_probe(&p, build_tree(4, 0, true), 2), 0);
-	assert_int_equal(p.plic.s_context, 5);
+	/* Four harts: hart h's S context is entry 2h + 1. */
+	assert_int_equal(platform_probe(&p, build_tree(4, 0, true)), 0);
+	assert_int_equal(p.nharts, 4);
+	for (unsigned h = 0; h < 4; h++) {
+		assert_int_equal(p.harts[h].hartid, h);
+		assert_string_equal(p.harts[h].isa, QEMU_ISA);
+		assert_true(p.harts[h].has_plic_context);
+		assert_int_equal(p.harts[h].plic_s_context, 2 * h + 1);
+	}
 }
 
 static void test_probe_without_plic_or_hart_reports_none(void **state)
@@ -128,10 +136,12 @@ static void test_probe_without_plic_or_hart_reports_none(void **state)
 	struct platform p;
 
 	(void)state;
-	assert_int_equal(platform_probe(&p, build_tree(1, 1, false), 0), 0);
+	assert_int_equal(platform_probe(&p, build_tree(1, 1, false)), 0);
 	assert_int_equal(p.plic.size, 0);
-	assert_int_equal(platform_probe(&p, build_tree(1, 1, true), 3), 0);
-	assert_int_equal(p.plic.size, 0);
+	assert_false(p.harts[0].has_plic_context);
+	assert_int_equal(platform_probe(&p, build_tree(0, 1, true)), 0);
+	assert_int_equal(p.nharts, 0);
+	assert_string_equal(p.isa, "");
 }
 
 static void test_probe_lists_virtio_slots_with_their_interrupts(void **state)
@@ -139,7 +149,7 @@ static void test_probe_lists_virtio_slots_with_their_interrupts(void **state)
 	struct platform p;
 
 	(void)state;
-	assert_int_equal(platform_probe(&p, build_tree(1, 8, true), 0), 0);
+	assert_int_equal(platform_probe(&p, build_tree(1, 8, true)), 0);
 	assert_int_equal(p.nvirtio, 8);
 	bool seen[9] = { false };
 	for (unsigned i = 0; i < p.nvirtio; i++) {

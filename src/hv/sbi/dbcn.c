@@ -10,7 +10,7 @@
 static char *guest_buffer(const struct vcpu *v, uint64_t len, uint64_t lo,
 				uint64_t hi)
 {
-	return hi ? NULL : guest_gpa_to_hva(v->guest, lo, len);
+	return hi ? NULL : ram_gpa_to_hva(&v->guest->ram, lo, len);
 }
 
 struct sbi_result vsbi_dbcn(struct vcpu *v, const struct sbi_call *c)
@@ -22,7 +22,7 @@ struct sbi_result vsbi_dbcn(struct vcpu *v, const struct sbi_call *c)
 		if (!buf)
 			return sbi_err(SBI_ERR_INVALID_PARAM);
 		uint64_t len = c->a[0] < DBCN_WRITE_MAX ? c->a[0] : DBCN_WRITE_MAX;
-		console_write(buf, len);
+		console_write(&v->guest->console, buf, len);
 		return sbi_ok(len);
 	}
 	case SBI_DBCN_READ: {
@@ -31,13 +31,13 @@ struct sbi_result vsbi_dbcn(struct vcpu *v, const struct sbi_call *c)
 		if (!buf)
 			return sbi_err(SBI_ERR_INVALID_PARAM);
 		uint64_t n = 0;
-		for (int ch; n < c->a[0] && (ch = console_getc()) >= 0; n++)
+		for (int ch; n < c->a[0] && (ch = console_getc(&v->guest->console)) >= 0; n++)
 			buf[n] = (char)ch;
 		return sbi_ok(n);
 	}
 	case SBI_DBCN_WRITE_BYTE: {
 		char byte = (char)(c->a[0] & 0xff);
-		console_write(&byte, 1);
+		console_write(&v->guest->console, &byte, 1);
 		return sbi_ok(0);
 	}
 	default:

@@ -1,32 +1,101 @@
+#include "hv/guest.h"
 #include "hv/sbi/vsbi.h"
+#include "hv/sched.h"
 #include "hv/stop.h"
-#include "hv/timer.h"
 
-#define SUSPEND_DEFAULT_NON_RETENTIVE UL(0x80000000)
+/* SBI v2.0 hart state management for the guest's harts (its vCPUs). */
 
-/* Hart state management for a guest with one vCPU, hart id 0. */
+static enum vcpu_state state_of(const struct vcpu *v)
+{
+	return __atomic_load_n(&v->state, __ATOMIC_ACQUIRE);
+}
+
+/* A hart may start only where it can fetch: in the guest's RAM. */
+static bool entry_ok(const struct vcpu *v, uint64_t addr)
+{
+	return ram_gpa_to_hva(&v->guest->ram, addr, 2) != NULL;
+}
+
+static struct sbi_result hart_start(struct vcpu *v, uint64_t hartid, uint64_t addr,
+				    uint64_t opaque)
+{
+	struct guest *g = v->guest;
+	if (hartid >= g->nvcpus)
+		return sbi_err(SBI_ERR_INVALID_PARAM);
+	if (!entry_ok(v, addr))
+		return sbi_err(SBI_ERR_INVALID_ADDRESS);
+	struct vcpu *t = &g->vcpus[hartid];
+	struct sbi_result r = sbi_ok(0);
+	spin_lock(&g->lock);
+	if (g->ending != GUEST_RUNNING) {
+		r = sbi_err(SBI_ERR_FAILED);
+	} else if (state_of(t) != VCPU_STOPPED) {
+		r = sbi_err(SBI_ERR_ALREADY_AVAILABLE);
+	} else {
+		t->start_addr = addr;
+		t->start_opaque = opaque;
+		__atomic_store_n(&t->state, VCPU_START_PENDING, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&g->lock);
+	if (r.error == SBI_SUCCESS)
+		hart_kick(t->hart);
+	return r;
+}
+
+/* The last hart of a guest stopping leaves nothing to run it: natively
+ * the machine would sit idle for ever, so the guest is stopped. */
+__attribute__((noreturn)) static void hart_stop(struct vcpu *v)
+{
+	struct guest *g = v->guest;
+	bool others = false;
+	for (unsigned i = 0; i < g->nvcpus; i++)
+		if (&g->vcpus[i] != v && state_of(&g->vcpus[i]) != VCPU_STOPPED)
+			others = true;
+	if (!others)
+		guest_stop(v, "the guest stopped its last hart (SBI HSM hart_stop)");
+	sched_stop_vcpu(v);
+}
+
+static struct sbi_result hart_suspend(struct vcpu *v, uint64_t type, uint64_t addr,
+				      uint64_t opaque)
+{
+	bool retentive = type == SBI_HSM_SUSPEND_RETENTIVE;
+	/* Reserved and platform-specific types alike: none is implemented. */
+	if (!retentive && type != SBI_HSM_SUSPEND_NON_RETENTIVE)
+		return sbi_err(SBI_ERR_INVALID_PARAM);
+	if (!retentive && !entry_ok(v, addr))
+		return sbi_err(SBI_ERR_INVALID_ADDRESS);
+	if (!retentive) {
+		v->start_addr = addr;
+		v->start_opaque = opaque;
+		v->resume_fresh = true;
+	}
+	__atomic_store_n(&v->state, VCPU_SUSPENDED, __ATOMIC_RELEASE);
+	vcpu_wfi(v);
+	return sbi_ok(0);
+}
+
+static const uint64_t sbi_states[] = {
+	[VCPU_STOPPED] = SBI_HSM_STATE_STOPPED,
+	[VCPU_START_PENDING] = SBI_HSM_STATE_START_PENDING,
+	[VCPU_STARTED] = SBI_HSM_STATE_STARTED,
+	[VCPU_SUSPENDED] = SBI_HSM_STATE_SUSPENDED,
+};
+
 struct sbi_result vsbi_hsm(struct vcpu *v, const struct sbi_call *c)
 {
-	uint64_t hartid = c->a[0];
+	struct guest *g = v->guest;
 	switch (c->fid) {
 	case SBI_HSM_HART_START:
-		return sbi_err(hartid == 0 ? SBI_ERR_ALREADY_AVAILABLE : SBI_ERR_INVALID_PARAM);
+		return hart_start(v, c->a[0], c->a[1], c->a[2]);
 	case SBI_HSM_HART_STOP:
-		guest_stop(v, "the guest stopped its only hart (SBI HSM hart_stop)");
+		hart_stop(v);
 	case SBI_HSM_HART_GET_STATUS:
-		if (hartid != 0)
+		if (c->a[0] >= g->nvcpus)
 			return sbi_err(SBI_ERR_INVALID_PARAM);
-		return sbi_ok(SBI_HSM_STATE_STARTED);
+		return sbi_ok(sbi_states[state_of(&g->vcpus[c->a[0]])]);
 	case SBI_HSM_HART_SUSPEND:
-		/* The default retentive suspend is a WFI. The default
-		 * non-retentive one is not offered; reserved and platform
-		 * types are invalid (SBI v2.0). */
-		if (c->a[0] == SUSPEND_DEFAULT_NON_RETENTIVE)
-			return sbi_err(SBI_ERR_NOT_SUPPORTED);
-		if (c->a[0] != SBI_HSM_SUSPEND_RETENTIVE)
-			return sbi_err(SBI_ERR_INVALID_PARAM);
-		vcpu_wait_for_interrupt(v);
-		return sbi_ok(0);
+		return hart_suspend(v, c->a[0], c->a[1], c->a[2]);
 	default:
 		return sbi_err(SBI_ERR_NOT_SUPPORTED);
 	}

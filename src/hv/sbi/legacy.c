@@ -10,7 +10,7 @@
 #define CLEARED_PENDING_IPI 1
 
 /* The hart mask a v0.1 call points at, read as the guest's own load would
- * (it is a guest virtual address). If that load faults, the spec has the
+ * (it is a guest virtual address): bit i names vCPU i. If that load faults, the spec has the
  * fault delivered to the guest at the ecall: false then. */
 static bool read_hart_mask(struct vcpu *v, uint64_t va, uint64_t *harts)
 {
@@ -21,8 +21,8 @@ static bool read_hart_mask(struct vcpu *v, uint64_t va, uint64_t *harts)
 		vtrap_enter(&v->vh, fault, va);
 		return false;
 	}
-	if (!vsbi_hart_mask(v, mask, 0, harts))
-		*harts = 0;
+	/* v0.1 has no error for harts that do not exist: they are left out. */
+	*harts = mask & ((UL(1) << v->guest->nvcpus) - 1);
 	return true;
 }
 
@@ -37,11 +37,11 @@ bool vsbi_legacy(struct vcpu *v, const struct sbi_call *c, uint64_t *value)
 		return true;
 	case SBI_EXT_LEGACY_PUTCHAR: {
 		char byte = (char)(c->a[0] & 0xff);
-		console_write(&byte, 1);
+		console_write(&v->guest->console, &byte, 1);
 		return true;
 	}
 	case SBI_EXT_LEGACY_GETCHAR:
-		*value = (uint64_t)(int64_t)console_getc();
+		*value = (uint64_t)(int64_t)console_getc(&v->guest->console);
 		return true;
 	case SBI_EXT_LEGACY_CLEAR_IPI:
 		if (v->vh.sip & MIP_SSIP)
@@ -51,20 +51,18 @@ bool vsbi_legacy(struct vcpu *v, const struct sbi_call *c, uint64_t *value)
 	case SBI_EXT_LEGACY_SEND_IPI:
 		if (!read_hart_mask(v, c->a[0], &harts))
 			return false;
-		if (harts & 1)
-			v->vh.sip |= MIP_SSIP;
+		vsbi_send_ipi(v, harts);
 		return true;
 	case SBI_EXT_LEGACY_REMOTE_FENCE_I:
 		if (!read_hart_mask(v, c->a[0], &harts))
 			return false;
-		__asm__ volatile("fence.i" : : : "memory");
+		vsbi_remote_fence(v, harts, VSBI_FENCE_I, 0, 0);
 		return true;
 	case SBI_EXT_LEGACY_REMOTE_SFENCE_VMA:
 	case SBI_EXT_LEGACY_REMOTE_SFENCE_VMA_ASID:
 		if (!read_hart_mask(v, c->a[0], &harts))
 			return false;
-		if (harts & 1)
-			vsbi_flush_range(v, c->a[1], c->a[2]);
+		vsbi_remote_fence(v, harts, VSBI_SFENCE_VMA, c->a[1], c->a[2]);
 		return true;
 	case SBI_EXT_LEGACY_SHUTDOWN:
 		guest_exit(v, SBI_SRST_REASON_NONE);

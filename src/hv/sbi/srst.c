@@ -7,7 +7,7 @@
  * ones. */
 #define SRST_REASON_IMPL   UL(0xe0000000)
 
-struct sbi_result vsbi_srst(struct vcpu *v, const struct sbi_call *c, bool *restarted)
+struct sbi_result vsbi_srst(struct vcpu *v, const struct sbi_call *c)
 {
 	uint64_t type = c->a[0], reason = c->a[1];
 	if (c->fid != SBI_SRST_SYSTEM_RESET)
@@ -19,6 +19,4 @@ struct sbi_result vsbi_srst(struct vcpu *v, const struct sbi_call *c, bool *rest
 	if (type == SBI_SRST_TYPE_SHUTDOWN)
 		guest_exit(v, reason);
 	guest_reboot(v);
-	*restarted = true;
-	return sbi_ok(0);
 }

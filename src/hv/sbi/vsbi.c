@@ -1,6 +1,7 @@
 #include "hv/sbi/vsbi.h"
 
 #include "encoding.h"
+#include "hv/guest.h"
 
 #define REG_A0 10
 #define REG_A1 11
@@ -32,18 +33,21 @@ bool vsbi_probe(uint64_t eid)
 	}
 }
 
-/* One vCPU per guest for now: its id is 0. */
+/* The guest's hart ids are its vCPU ids, 0..nvcpus-1. */
 bool vsbi_hart_mask(const struct vcpu *v, uint64_t hart_mask, uint64_t base,
 		    uint64_t *mask)
 {
-	(void)v;
+	unsigned n = v->guest->nvcpus;
+	uint64_t all = (UL(1) << n) - 1;
 	if (base == UL(-1)) {
-		*mask = 1;
+		*mask = all;
 		return true;
 	}
-	if (base != 0 || hart_mask & ~UL(1))
+	/* The base is a hart id; every hart named, base + bit index, must
+	 * exist too. */
+	if (base >= n || (hart_mask << base) >> base != hart_mask || (hart_mask << base) & ~all)
 		return false;
-	*mask = hart_mask;
+	*mask = hart_mask << base;
 	return true;
 }
 
@@ -58,7 +62,6 @@ void vsbi_handle(struct vcpu *v)
 	for (unsigned i = 0; i < 6; i++)
 		c.a[i] = v->x[REG_A0 + i];
 	struct sbi_result r;
-	bool restarted = false;
 
 	v->vh.pc += 4;
 	if (is_legacy(c.eid)) {
@@ -84,7 +87,7 @@ void vsbi_handle(struct vcpu *v)
 		r = vsbi_hsm(v, &c);
 		break;
 	case SBI_EXT_SRST:
-		r = vsbi_srst(v, &c, &restarted);
+		r = vsbi_srst(v, &c);
 		break;
 	case SBI_EXT_DBCN:
 		r = vsbi_dbcn(v, &c);
@@ -93,8 +96,6 @@ void vsbi_handle(struct vcpu *v)
 		r = sbi_err(SBI_ERR_NOT_SUPPORTED);
 		break;
 	}
-	if (restarted)
-		return;
 	v->x[REG_A0] = (uint64_t)r.error;
 	v->x[REG_A1] = r.value;
 }
