@@ -19,12 +19,14 @@
 #   --disk FILE     a raw disk image as QEMU virt's virtio-blk device (the
 #                   hypervisor drives it and gives its guest a virtual one);
 #                   virtio-mmio is made modern (version 2), as the hypervisor's
-#                   virtual device is, so native runs see the same transport
+#                   virtual device is, so native runs see the same transport;
+#                   given again, a second disk (for a second guest), and so on
+#   --smp N         N harts (default 1); the hypervisor gives a lone guest all
 #   --timeout SEC   kill QEMU after SEC seconds (exit status 124)
 #   --log FILE      console to FILE instead of the terminal, stdin closed
 #   --dry-run       print the command, do not run it
 #   -- ARGS...      extra QEMU arguments, appended as they are
-# Environment: QEMU, BUILD (default build), OPENSBI_FW, MEM (default 512M),
+# Environment: QEMU, BUILD (default build), OPENSBI_FW, MEM (default 512M), SMP,
 # HV_CPU (the host CPU under the hypervisor, default rv64: with H and Sstc).
 # The command is printed on stderr before it runs.
 set -euo pipefail
@@ -35,13 +37,14 @@ OPENSBI_FW=${OPENSBI_FW:-/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf}
 MEM=${MEM:-512M}
 HV_CPU=${HV_CPU:-rv64}
 
-firmware=stub hv="" guest="" initrd="" disk="" append="" native=0 timeout="" log="" dry=0 extra=()
+firmware=stub hv="" guest="" initrd="" disks=() append="" native=0 timeout="" log="" dry=0 extra=()
+smp=${SMP:-1}
 # Where QEMU's loader puts a guest initrd: between the hypervisor image and
 # the guest image, which QEMU's -initrd places at 0x88200000.
 GUEST_INITRD_ADDR=0x84000000
 
 usage() {
-	sed -n '2,29s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,32s/^# \{0,1\}//p' "$0" >&2
 	exit "${1:-2}"
 }
 
@@ -52,7 +55,8 @@ while [ $# -gt 0 ]; do
 	--guest) guest=${2:?}; shift 2 ;;
 	--guest-initrd) initrd=${2:?}; shift 2 ;;
 	--append) append=${2?}; shift 2 ;;
-	--disk) disk=${2:?}; shift 2 ;;
+	--disk) disks+=("${2:?}"); shift 2 ;;
+	--smp) smp=${2:?}; shift 2 ;;
 	--native) native=1; shift ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--log) log=${2:?}; shift 2 ;;
@@ -73,11 +77,11 @@ if [ "$native" = 1 ] && [ -n "$hv" ]; then
 	echo "qemu.sh: --native and --hv exclude each other" >&2
 	exit 2
 fi
-for f in "$bios" "$guest" ${hv:+"$hv"} ${initrd:+"$initrd"} ${disk:+"$disk"}; do
+for f in "$bios" "$guest" ${hv:+"$hv"} ${initrd:+"$initrd"} "${disks[@]}"; do
 	[ -f "$f" ] || { echo "qemu.sh: missing $f" >&2; exit 2; }
 done
 
-cmd=("$QEMU" -machine virt -smp 1 -m "$MEM" -nographic -monitor none
+cmd=("$QEMU" -machine virt -smp "$smp" -m "$MEM" -nographic -monitor none
 	-serial stdio -no-reboot -bios "$bios")
 if [ -n "$hv" ]; then
 	# The hypervisor loads the -initrd image at guest-physical 0x80200000
@@ -92,10 +96,11 @@ else
 	[ -z "$initrd" ] || cmd+=(-initrd "$initrd")
 fi
 [ -z "$append" ] || cmd+=(-append "$append")
-if [ -n "$disk" ]; then
-	cmd+=(-drive "file=$disk,if=none,format=raw,id=disk0" -device virtio-blk-device,drive=disk0
-		-global virtio-mmio.force-legacy=false)
-fi
+for i in "${!disks[@]}"; do
+	cmd+=(-drive "file=${disks[$i]},if=none,format=raw,id=disk$i"
+		-device "virtio-blk-device,drive=disk$i")
+done
+[ ${#disks[@]} -eq 0 ] || cmd+=(-global virtio-mmio.force-legacy=false)
 cmd+=("${extra[@]}")
 if [ -n "$timeout" ]; then
 	cmd=(timeout --kill-after=5 "$timeout" "${cmd[@]}")

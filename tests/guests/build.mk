@@ -2,7 +2,7 @@
 # raw binaries (under the hypervisor: -initrd, loaded at 0x80200000).
 GUEST_NAMES := hello csr_basic trap_ucall illegal_csr escape sbi csr_diff sbi_conf uart \
                mmio_attack vm_basic vm_attack vm_window vblk timer plic plic_attack \
-               vblk_attack vblk_irq
+               vblk_attack vblk_irq smp
 GUEST_MODES ?= native-stub native-opensbi hv-stub hv-opensbi
 # Per-guest mode lists (default: all of GUEST_MODES). sbi_conf checks the
 # hypervisor's SBI, natively the firmware's is a different one.
@@ -22,9 +22,13 @@ GUEST_MODES_plic_attack := hv-stub hv-opensbi
 GUEST_MODES_vblk_attack := hv-stub hv-opensbi
 # vblk_irq checks that the real disk's interrupt waits for the guest's.
 GUEST_MODES_vblk_irq := hv-stub hv-opensbi
-# Each guest's modes, as name:mode pairs.
+# Harts a guest runs on (QEMU -smp; under the hypervisor, its vCPUs): 1
+# unless named here.
+GUEST_SMP_smp := 2
+# Each guest's runs, as name:mode:harts.
 guest_modes = $(if $(GUEST_MODES_$(1)),$(filter $(GUEST_MODES_$(1)),$(GUEST_MODES)),$(GUEST_MODES))
-GUEST_RUNS := $(foreach g,$(GUEST_NAMES),$(foreach m,$(call guest_modes,$(g)),$(g):$(m)))
+GUEST_RUNS := $(foreach g,$(GUEST_NAMES),$(foreach m,$(call guest_modes,$(g)),\
+                $(g):$(m):$(or $(GUEST_SMP_$(g)),1)))
 
 GUEST_BUILD := $(BUILD)/guests
 GUEST_ELFS  := $(GUEST_NAMES:%=$(GUEST_BUILD)/%.elf)
@@ -75,8 +79,9 @@ GUEST_TEST_DEPS := $(MSTUB_ELF) $(GUEST_ELFS) $(GUEST_BINS) \
 guest-tests: $(GUEST_TEST_DEPS)
 	@pass=0; fail=0; \
 	for r in $(GUEST_RUNS); do \
-	  if BUILD=$(BUILD) QEMU=$(QEMU) OPENSBI_FW=$(OPENSBI_FW) HV_ELF=$(HV_ELF) \
-	     ./tests/guests/run.sh $${r%%:*} $${r#*:}; then \
+	  set -- $$(echo $$r | tr : ' '); \
+	  if BUILD=$(BUILD) QEMU=$(QEMU) OPENSBI_FW=$(OPENSBI_FW) HV_ELF=$(HV_ELF) SMP=$$3 \
+	     ./tests/guests/run.sh $$1 $$2; then \
 	    pass=$$((pass + 1)); else fail=$$((fail + 1)); fi; \
 	done; \
 	echo "guest-tests: $$pass passed, $$fail failed"; \

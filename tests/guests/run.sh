@@ -22,7 +22,7 @@
 #   boots N               how many boots
 #   log K TEXT            boot K's console has a line containing TEXT
 # Environment: BUILD, HV_ELF (default $BUILD/hv.elf), TIMEOUT (default 30),
-# plus what scripts/qemu.sh reads.
+# SMP (harts, default 1), plus what scripts/qemu.sh reads.
 set -uo pipefail
 
 name=${1:?usage: run.sh <guest> <mode>}
