@@ -78,7 +78,14 @@ endif
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: unit fuzz-short prove guest-tests guest-diff linux-test-hv linux-shell-test uboot-test
+check-all: unit structure fuzz-short prove guest-tests guest-diff linux-test-hv linux-shell-test \
+           uboot-test
+
+# The hypervisor's module graph has no cycle and its objects no mutable
+# file-level state beyond the boot tables (tests/structure/check.py).
+.PHONY: structure
+structure: $(HV_ELF)
+	@NM=$(CROSS)nm ./tests/structure/check.py $(BUILD)
 
 # The Linux guest's serial console (8250 on the emulated UART, interrupts
 # through the virtual PLIC) typed into at the BusyBox prompt.
