@@ -10,6 +10,8 @@
 # "N passed, 0 failed"; the second must report "previous boot wrote K" where K
 # is the number the first boot wrote on the disk. Exit status 0 iff all holds.
 # LINUX_DISK_TEST=0: a guest without the disk; one boot, no disk record.
+# LINUX_GUESTS=N: COMMAND runs N guests at once, each with its own disk, their
+# console lines tagged "[gK] "; every guest is judged as above, on its lines.
 # A failed boot shows the last lines of its console, where a kernel panic or
 # the hypervisor's reason for stopping the guest is.
 set -euo pipefail
@@ -17,16 +19,50 @@ set -euo pipefail
 BUILD=${BUILD:-build}
 LINUX_TIMEOUT=${LINUX_TIMEOUT:-300}
 LINUX_DISK_TEST=${LINUX_DISK_TEST:-1}
+LINUX_GUESTS=${LINUX_GUESTS:-1}
 boots="1 2"
 [ "$LINUX_DISK_TEST" = 1 ] || boots=1
-[ $# -ge 3 ] && [ "$2" = "--" ] || { sed -n '2,12s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+[ $# -ge 3 ] && [ "$2" = "--" ] || { sed -n '2,15s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 name=$1
 shift 2
 logs="$BUILD/linux/logs"
 mkdir -p "$logs"
 
 fail=0
-wrote=()
+declare -A wrote
+# Judge one guest's console lines in $1 (boot $2, label $3); records what it
+# wrote on its disk in wrote[$3.$2].
+judge() {
+	local log=$1 boot=$2 label=$3
+	grep -E '^(PASS|FAIL|SKIP) ' "$log" | sed "s/^/  $label/" || true
+	local summary
+	summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1 || true)
+	printf '  %sboot %d: %s\n' "$label" "$boot" "${summary:-no summary line}"
+	if grep -q 'Kernel panic' "$log"; then
+		echo "linux-test: $name ${label}boot $boot: kernel panic:" >&2
+		grep -A5 'Kernel panic' "$log" | head -8 >&2
+		fail=1
+	fi
+	case "$summary" in
+	*" passed, 0 failed") ;;
+	*)
+		echo "linux-test: $name ${label}boot $boot: the suite did not pass; the console ended with:" >&2
+		tail -n 25 "$log" | sed 's/^/  | /' >&2
+		fail=1
+		;;
+	esac
+	local w
+	w=$(sed -n 's/^PASS virtio_blk: .*wrote \([0-9][0-9]*\)$/\1/p' "$log" | tail -1)
+	wrote[$label.$boot]=${w:-none}
+}
+
+labels=""
+if [ "$LINUX_GUESTS" = 1 ]; then
+	labels="-"
+else
+	for ((g = 0; g < LINUX_GUESTS; g++)); do labels+=" g$g"; done
+fi
+
 for boot in $boots; do
 	log="$logs/$name-boot$boot.log"
 	echo "linux-test: $name boot $boot: ${*@Q} (log $log)"
@@ -35,42 +71,38 @@ for boot in $boots; do
 	timeout --kill-after=5 "$LINUX_TIMEOUT" "$@" </dev/null >"$log" 2>&1 || rc=$?
 	secs=$(echo "$(date +%s.%N) - $start" | bc)
 	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
-	grep -E '^(PASS|FAIL|SKIP) ' "$log" | sed 's/^/  /' || true
-	summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1 || true)
-	printf '  boot %d: %s (QEMU exit %d, %.1f s)\n' "$boot" "${summary:-no summary line}" "$rc" "$secs"
+	printf '  boot %d: QEMU exit %d, %.1f s\n' "$boot" "$rc" "$secs"
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		echo "linux-test: $name boot $boot: timed out after $LINUX_TIMEOUT s" >&2
-		fail=1
-	fi
-	if grep -q 'Kernel panic' "$log"; then
-		echo "linux-test: $name boot $boot: kernel panic:" >&2
-		grep -A5 'Kernel panic' "$log" | head -8 >&2
-		fail=1
-	fi
-	case "$summary" in
-	*" passed, 0 failed") ;;
-	*)
-		echo "linux-test: $name boot $boot: the suite did not pass; the console ended with:" >&2
 		tail -n 25 "$log" | sed 's/^/  | /' >&2
 		fail=1
-		;;
-	esac
-	w=$(sed -n 's/^PASS virtio_blk: .*wrote \([0-9][0-9]*\)$/\1/p' "$log" | tail -1)
-	wrote+=("${w:-none}")
+	fi
+	for label in $labels; do
+		if [ "$label" = - ]; then
+			judge "$log" "$boot" ""
+		else
+			sed -n "s/^\[$label\] //p" "$log" >"$log.$label"
+			judge "$log.$label" "$boot" "$label "
+		fi
+	done
 done
 
-if [ "$LINUX_DISK_TEST" != 1 ]; then
-	:
-elif [ "${wrote[0]}" = none ]; then
-	echo "linux-test: $name: the first boot wrote no disk record" >&2
-	fail=1
-elif ! grep -qx "PASS virtio_blk: previous boot wrote ${wrote[0]}, wrote $((wrote[0] + 1))" \
-	"$logs/$name-boot2.log"; then
-	echo "linux-test: $name: the second boot did not see the first's record ${wrote[0]}" >&2
-	fail=1
-else
-	echo "  disk: boot 1 wrote ${wrote[0]}, boot 2 read it back and wrote $((wrote[0] + 1))"
-fi
+for label in $labels; do
+	l="" log2="$logs/$name-boot2.log"
+	[ "$label" = - ] || { l="$label " log2+=".$label"; }
+	w1=${wrote[$l.1]}
+	if [ "$LINUX_DISK_TEST" != 1 ]; then
+		:
+	elif [ "$w1" = none ]; then
+		echo "linux-test: $name: ${l}the first boot wrote no disk record" >&2
+		fail=1
+	elif ! grep -qx "PASS virtio_blk: previous boot wrote $w1, wrote $((w1 + 1))" "$log2"; then
+		echo "linux-test: $name: ${l}the second boot did not see the first's record $w1" >&2
+		fail=1
+	else
+		echo "  ${l}disk: boot 1 wrote $w1, boot 2 read it back and wrote $((w1 + 1))"
+	fi
+done
 if [ "$fail" = 0 ]; then
 	echo "linux-test: $name: PASS (boots: $boots)"
 else

@@ -22,6 +22,10 @@
 #                   virtual device is, so native runs see the same transport;
 #                   given again, a second disk (for a second guest), and so on
 #   --smp N         N harts (default 1); the hypervisor gives a lone guest all
+#   --guests N      with --hv: N guests at once, each with --append and the
+#                   guest initrd (the Kth --disk is guest K's disk)
+#   --cpus N        with --hv: N harts for each guest (default: all for one
+#                   guest, SMP/N each for N guests; more than SMP time-slices)
 #   --timeout SEC   kill QEMU after SEC seconds (exit status 124)
 #   --log FILE      console to FILE instead of the terminal, stdin closed
 #   --dry-run       print the command, do not run it
@@ -38,13 +42,13 @@ MEM=${MEM:-512M}
 HV_CPU=${HV_CPU:-rv64}
 
 firmware=stub hv="" guest="" initrd="" disks=() append="" native=0 timeout="" log="" dry=0 extra=()
-smp=${SMP:-1}
+smp=${SMP:-1} guests=1 cpus=
 # Where QEMU's loader puts a guest initrd: between the hypervisor image and
 # the guest image, which QEMU's -initrd places at 0x88200000.
 GUEST_INITRD_ADDR=0x84000000
 
 usage() {
-	sed -n '2,32s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,36s/^# \{0,1\}//p' "$0" >&2
 	exit "${1:-2}"
 }
 
@@ -57,6 +61,8 @@ while [ $# -gt 0 ]; do
 	--append) append=${2?}; shift 2 ;;
 	--disk) disks+=("${2:?}"); shift 2 ;;
 	--smp) smp=${2:?}; shift 2 ;;
+	--guests) guests=${2:?}; shift 2 ;;
+	--cpus) cpus=${2:?}; shift 2 ;;
 	--native) native=1; shift ;;
 	--timeout) timeout=${2:?}; shift 2 ;;
 	--log) log=${2:?}; shift 2 ;;
@@ -91,6 +97,16 @@ if [ -n "$hv" ]; then
 		cmd+=(-device "loader,file=$initrd,addr=$GUEST_INITRD_ADDR,force-raw=on")
 		append="hv.initrd=$GUEST_INITRD_ADDR,$(stat -c %s "$initrd") $append"
 	fi
+	if [ "$guests" -gt 1 ] && [ -z "$cpus" ]; then
+		if [ $((smp % guests)) -ne 0 ]; then
+			echo "qemu.sh: --smp $smp does not split into $guests guests" >&2
+			exit 2
+		fi
+		cpus=$((smp / guests))
+	fi
+	one="${cpus:+hv.cpus=$cpus }$append"
+	append=$one
+	for ((i = 1; i < guests; i++)); do append+=" hv.guest $one"; done
 else
 	cmd+=(-cpu "rv64,h=false,sstc=false" -kernel "$guest")
 	[ -z "$initrd" ] || cmd+=(-initrd "$initrd")

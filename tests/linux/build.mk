@@ -95,24 +95,47 @@ linux-test-native: $(linux_deps)
 		native-$(LINUX_FIRMWARE)-$(LINUX_CONSOLE) -- $(linux_qemu)
 
 # The same kernel and initramfs under the hypervisor, on the M-stub and on
-# OpenSBI: two boots each on a fresh disk that the hypervisor drives and
-# gives the guest as its virtio-blk. On OpenSBI the other host paths run:
-# the real device on the legacy virtio-mmio transport, and a host hart
-# without Sstc (the guest's timer through SBI set_timer).
-# Its console is the SBI one (hvc0). panic=-1 ends a panicked run.
+# OpenSBI, with 1, 2 and 4 harts (LINUX_HV_SMPS): two boots each on a fresh
+# disk that the hypervisor drives and gives the guest as its virtio-blk.
+# On OpenSBI the other host paths run: the real device on the legacy
+# virtio-mmio transport, and a host hart without Sstc (the guest's timer
+# through SBI set_timer). Its console is the SBI one (hvc0). panic=-1 ends
+# a panicked run; expect_cpus=N makes the suite's smp test check the count.
+# Logs: $(BUILD)/linux/logs/hv-FIRMWARE-smpN-bootK.log
 LINUX_HV_MEM    := 1G
 LINUX_HV_APPEND := hv.mem=256M console=hvc0 earlycon=sbi panic=-1
 LINUX_HV_FIRMWARES := stub opensbi
+LINUX_HV_SMPS   := 1 2 4
 
-.PHONY: linux-test-hv
+# The qemu.sh options of firmware $$fw's host: its CPU and disk transport.
+linux_hv_host = cpu=rv64; legacy=; if [ $$fw = opensbi ]; then \
+	legacy="-- -global virtio-mmio.force-legacy=true"; cpu=rv64,sstc=false; fi
+
+.PHONY: linux-test-hv linux-test-guests
 linux-test-hv: $(MSTUB_ELF) $(HV_ELF) $(LINUX_IMAGE) $(LINUX_INITRD)
-	@set -e; for fw in $(LINUX_HV_FIRMWARES); do \
-		disk=$(LINUX_BUILD)/disk-hv-$$fw.img; rm -f $$disk; truncate -s 1M $$disk; \
-		legacy=; cpu=rv64; if [ $$fw = opensbi ]; then \
-			legacy="-- -global virtio-mmio.force-legacy=true"; cpu=rv64,sstc=false; fi; \
+	@set -e; for fw in $(LINUX_HV_FIRMWARES); do for n in $(LINUX_HV_SMPS); do \
+		disk=$(LINUX_BUILD)/disk-hv-$$fw-smp$$n.img; rm -f $$disk; truncate -s 1M $$disk; \
+		$(linux_hv_host); \
 		BUILD=$(BUILD) LINUX_TIMEOUT=$(LINUX_TIMEOUT) \
-		./scripts/linux-test.sh hv-$$fw -- env MEM=$(LINUX_HV_MEM) BUILD=$(BUILD) HV_CPU=$$cpu \
-			./scripts/qemu.sh --firmware $$fw --hv $(HV_ELF) --guest $(LINUX_IMAGE) \
-			--guest-initrd $(LINUX_INITRD) --disk $$disk \
-			--append "$(LINUX_HV_APPEND) $(LINUX_APPEND)" $$legacy; \
+		./scripts/linux-test.sh hv-$$fw-smp$$n -- env MEM=$(LINUX_HV_MEM) BUILD=$(BUILD) \
+			HV_CPU=$$cpu ./scripts/qemu.sh --firmware $$fw --hv $(HV_ELF) --smp $$n \
+			--guest $(LINUX_IMAGE) --guest-initrd $(LINUX_INITRD) --disk $$disk \
+			--append "$(LINUX_HV_APPEND) expect_cpus=$$n $(LINUX_APPEND)" $$legacy; \
+	done; done
+
+# Two Linux guests at once, each with its own disk, two boots: on the stub
+# one hart each (-smp 2); on OpenSBI two vCPUs each on two host harts, so
+# that harts run vCPUs of both guests in turn.
+# Logs: $(BUILD)/linux/logs/guests-FIRMWARE-bootK.log(.gN)
+linux-test-guests: $(MSTUB_ELF) $(HV_ELF) $(LINUX_IMAGE) $(LINUX_INITRD)
+	@set -e; for fw in $(LINUX_HV_FIRMWARES); do \
+		d0=$(LINUX_BUILD)/disk-guests-$$fw-0.img; d1=$(LINUX_BUILD)/disk-guests-$$fw-1.img; \
+		rm -f $$d0 $$d1; truncate -s 1M $$d0 $$d1; \
+		$(linux_hv_host); cpus=1; [ $$fw = stub ] || cpus=2; \
+		BUILD=$(BUILD) LINUX_TIMEOUT=$(LINUX_TIMEOUT) LINUX_GUESTS=2 \
+		./scripts/linux-test.sh guests-$$fw -- env MEM=$(LINUX_HV_MEM) BUILD=$(BUILD) \
+			HV_CPU=$$cpu ./scripts/qemu.sh --firmware $$fw --hv $(HV_ELF) --smp 2 \
+			--guests 2 --cpus $$cpus --guest $(LINUX_IMAGE) --guest-initrd $(LINUX_INITRD) \
+			--disk $$d0 --disk $$d1 \
+			--append "$(LINUX_HV_APPEND) expect_cpus=$$cpus $(LINUX_APPEND)" $$legacy; \
 	done

@@ -22,6 +22,7 @@
 #include <linux/fs.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -552,6 +553,153 @@ static int test_threads(void)
 	return 0;
 }
 
+/* ---- SMP ---------------------------------------------------------------- */
+
+/*
+ * One thread pinned to each CPU. They count on a shared atomic counter,
+ * then all read one page, which the main thread replaces (munmap, then a
+ * new page at the same address) and then makes read-only (mprotect). A
+ * CPU that kept a stale translation would read the old page, or write to
+ * a page that is now read-only: Linux's remote TLB flushes (SBI RFENCE)
+ * must have reached it. The main thread is pinned to CPU 0 too.
+ */
+#define SMP_COUNTS 20000
+#define SMP_MAX_CPUS 8
+
+struct smp_worker {
+	pthread_t thread;
+	int cpu;
+	int cpu_seen;
+	uint64_t before, after;
+	int write_faulted;
+};
+
+static volatile uint64_t *smp_page;
+static long smp_counter;
+static int smp_phase, smp_arrived;
+static __thread sigjmp_buf smp_segv_jmp;
+
+static void smp_on_segv(int sig)
+{
+	(void)sig;
+	siglongjmp(smp_segv_jmp, 1);
+}
+
+static void smp_arrive_and_wait(int phase)
+{
+	__atomic_fetch_add(&smp_arrived, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&smp_phase, __ATOMIC_SEQ_CST) < phase)
+		sched_yield();
+}
+
+static void smp_wait_arrived(int n)
+{
+	while (__atomic_load_n(&smp_arrived, __ATOMIC_SEQ_CST) < n)
+		sched_yield();
+}
+
+static int pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+static void *smp_worker(void *arg)
+{
+	struct smp_worker *w = arg;
+
+	if (pin_to(w->cpu) == 0)
+		w->cpu_seen = sched_getcpu();
+	for (int i = 0; i < SMP_COUNTS; i++)
+		__atomic_fetch_add(&smp_counter, 1, __ATOMIC_RELAXED);
+	smp_arrive_and_wait(1);
+	for (int i = 0; i < 1000; i++)
+		w->before = smp_page[0];
+	smp_arrive_and_wait(2);
+	w->after = smp_page[0];
+	smp_arrive_and_wait(3);
+	if (sigsetjmp(smp_segv_jmp, 1) == 0) {
+		smp_page[1] = 1;
+		w->write_faulted = 0;
+	} else {
+		w->write_faulted = 1;
+	}
+	__atomic_fetch_add(&smp_arrived, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/* The CPU count the harness expects ("expect_cpus=N" on the command line),
+ * or 0. */
+static int expected_cpus(void)
+{
+	char buf[1024];
+
+	if (slurp("/proc/cmdline", buf, sizeof(buf)) <= 0)
+		return 0;
+	const char *p = strstr(buf, "expect_cpus=");
+	return p ? atoi(p + strlen("expect_cpus=")) : 0;
+}
+
+static int test_smp(void)
+{
+	struct smp_worker w[SMP_MAX_CPUS];
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	int want = expected_cpus();
+
+	if (n < 1 || n > SMP_MAX_CPUS)
+		return say("%ld CPUs online", n);
+	if (want && n != want)
+		return say("%ld CPUs online, expected %d", n, want);
+	struct sigaction sa = { .sa_handler = smp_on_segv };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	pin_to(0);
+	smp_page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (smp_page == MAP_FAILED)
+		return say("mmap: %s", strerror(errno));
+	smp_page[0] = 0xaaaa;
+	for (int c = 0; c < n; c++) {
+		w[c] = (struct smp_worker){ .cpu = c, .cpu_seen = -1 };
+		if (pthread_create(&w[c].thread, NULL, smp_worker, &w[c]) != 0)
+			return say("pthread_create failed");
+	}
+	smp_wait_arrived((int)n);
+	__atomic_store_n(&smp_phase, 1, __ATOMIC_SEQ_CST);
+	smp_wait_arrived(2 * (int)n);
+	/* A new page where the old one was: every CPU must forget the old. */
+	void *at = (void *)smp_page;
+	if (munmap(at, PAGE) < 0 ||
+	    mmap(at, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
+		 0) != at)
+		return say("remapping the page failed: %s", strerror(errno));
+	smp_page[0] = 0xbbbb;
+	__atomic_store_n(&smp_phase, 2, __ATOMIC_SEQ_CST);
+	smp_wait_arrived(3 * (int)n);
+	if (mprotect(at, PAGE, PROT_READ) < 0)
+		return say("mprotect: %s", strerror(errno));
+	__atomic_store_n(&smp_phase, 3, __ATOMIC_SEQ_CST);
+	for (int c = 0; c < n; c++)
+		pthread_join(w[c].thread, NULL);
+	for (int c = 0; c < n; c++) {
+		if (w[c].cpu_seen != c)
+			return say("the thread pinned to CPU %d ran on %d", c, w[c].cpu_seen);
+		if (w[c].before != 0xaaaa || w[c].after != 0xbbbb)
+			return say("CPU %d read %#llx then %#llx: a stale translation after munmap",
+				   c, (unsigned long long)w[c].before, (unsigned long long)w[c].after);
+		if (!w[c].write_faulted)
+			return say("CPU %d wrote a page made read-only: a stale translation after "
+				   "mprotect", c);
+	}
+	if (smp_counter != n * SMP_COUNTS)
+		return say("counter %ld, expected %ld (lost atomic updates)", smp_counter,
+			   n * SMP_COUNTS);
+	say("%ld CPUs", n);
+	return 0;
+}
+
 /* ---- time --------------------------------------------------------------- */
 
 static int test_clock(void)
@@ -850,6 +998,7 @@ int main(void)
 	run("rdtime_user", test_rdtime);
 	run("pipe", test_pipe);
 	run("threads", test_threads);
+	run("smp", test_smp);
 	run("clock_nanosleep", test_clock);
 	run("cpuinfo_isa", test_cpuinfo);
 	run("fs", test_fs);
