@@ -52,11 +52,21 @@ all: $(MSTUB_ELF) $(HV_ELF) $(GUEST_BINS)
 # make run GUEST=file APPEND=.. any guest image: a Linux Image or a raw
 #                               S-mode binary (e.g. $(DEMO_GUEST))
 # make run GUEST=uboot          Debian's S-mode U-Boot, to its prompt
+# make run SMP=4                the guest on 4 harts
+# make run GUESTS=2             two Linux guests at once (SMP harts each),
+#                               console lines tagged [g0]/[g1], Ctrl-T passes
+#                               the console's input to the next guest
 # DISK=file.img gives the guest that raw image as its virtio-blk disk (by
 # default $(LINUX_DISK), which make run-native uses too; DISK= for none).
+# Guest K > 0 of GUESTS gets $(LINUX_BUILD)/disk-gK.img.
 GUEST  ?= linux
 APPEND ?=
 DISK   ?= $(LINUX_DISK)
+SMP    ?= 1
+GUESTS ?= 1
+RUN_DISKS = $(if $(DISK),$(DISK) $(foreach k,$(wordlist 2,$(GUESTS),0 1 2 3),$(LINUX_BUILD)/disk-g$(k).img))
+# Every guest's RAM and the page pool must fit: 1 GiB for up to two guests.
+RUN_MEM = $(if $(filter 1 2,$(GUESTS)),$(LINUX_HV_MEM),2G)
 UBOOT  := /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
 override GUEST := $(if $(filter uboot,$(GUEST)),$(UBOOT),$(GUEST))
 run: deps
@@ -64,22 +74,28 @@ run: deps
 
 .PHONY: run-guest
 ifeq ($(GUEST),linux)
-run-guest: $(MSTUB_ELF) $(HV_ELF) $(LINUX_IMAGE) linux-busybox $(DISK)
-	MEM=$(LINUX_HV_MEM) ./scripts/qemu.sh --firmware $(FIRMWARE) --hv $(HV_ELF) \
-		--guest $(LINUX_IMAGE) --guest-initrd $(LINUX_INITRD) $(if $(DISK),--disk $(DISK)) \
+run-guest: $(MSTUB_ELF) $(HV_ELF) $(LINUX_IMAGE) linux-busybox $(RUN_DISKS)
+	MEM=$(RUN_MEM) ./scripts/qemu.sh --firmware $(FIRMWARE) --hv $(HV_ELF) \
+		--smp $$(($(SMP) * $(GUESTS))) --guests $(GUESTS) \
+		--guest $(LINUX_IMAGE) --guest-initrd $(LINUX_INITRD) $(addprefix --disk ,$(RUN_DISKS)) \
 		--append "$(LINUX_HV_APPEND) shell $(APPEND)"
 else
-run-guest: $(MSTUB_ELF) $(HV_ELF) $(GUEST) $(DISK)
-	./scripts/qemu.sh --firmware $(FIRMWARE) --hv $(HV_ELF) --guest $(GUEST) \
-		$(if $(DISK),--disk $(DISK)) $(if $(APPEND),--append "$(APPEND)")
+run-guest: $(MSTUB_ELF) $(HV_ELF) $(GUEST) $(RUN_DISKS)
+	MEM=$(RUN_MEM) ./scripts/qemu.sh --firmware $(FIRMWARE) --hv $(HV_ELF) --guest $(GUEST) \
+		--smp $$(($(SMP) * $(GUESTS))) --guests $(GUESTS) \
+		$(addprefix --disk ,$(RUN_DISKS)) $(if $(APPEND),--append "$(APPEND)")
 endif
+
+$(LINUX_BUILD)/disk-g%.img:
+	@mkdir -p $(@D)
+	$(Q)truncate -s 1M $@
 
 # Everything, in the order a reader would want to see it fail.
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: unit structure fuzz-short prove guest-tests guest-diff linux-test-hv linux-shell-test \
-           uboot-test
+check-all: unit structure fuzz-short prove guest-tests guest-diff linux-test-hv \
+           linux-test-guests linux-shell-test uboot-test
 
 # The hypervisor's module graph has no cycle and its objects no mutable
 # file-level state beyond the boot tables (tests/structure/check.py).

@@ -202,8 +202,8 @@ static void pin_vcpus(struct machine *m)
 		}
 	}
 	if (k > m->nharts)
-		hv_printf("hv: %u vCPUs but only %u host harts: harts run several vCPUs in turn, "
-			  "in time slices\n", k, m->nharts);
+		hv_printf("hv: %u vCPUs on %u host hart%s: a hart runs several vCPUs in turn, in "
+			  "time slices of 10 ms\n", k, m->nharts, m->nharts == 1 ? "" : "s");
 }
 
 /* Each hart's S context at the real PLIC, and each disk's source enabled

@@ -2,6 +2,7 @@
 
 #include "encoding.h"
 #include "hv/console.h"
+#include "lib/printf.h"
 
 static const char *const exception_names[CAUSE_EXCEPTION_COUNT] = {
 	[CAUSE_MISALIGNED_FETCH] = "misaligned fetch",
@@ -38,7 +39,13 @@ void stats_print(const struct guest *g)
 		}
 		t.other += s->other;
 	}
-	hv_printf("hv: traps by cause%s:\n", g->nvcpus > 1 ? " (all vCPUs)" : "");
+	char what[32] = "";
+	if (g->console.tagged)
+		fmt_snprintf(what, sizeof(what), " (guest %u%s)", g->index,
+			     g->nvcpus > 1 ? ", all vCPUs" : "");
+	else if (g->nvcpus > 1)
+		fmt_snprintf(what, sizeof(what), " (all vCPUs)");
+	hv_printf("hv: traps by cause%s:\n", what);
 	for (unsigned i = 0; i < CAUSE_EXCEPTION_COUNT; i++)
 		if (t.exceptions[i])
 			hv_printf("hv:   %-24s %lu\n",

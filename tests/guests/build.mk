@@ -3,7 +3,9 @@
 GUEST_NAMES := hello csr_basic trap_ucall illegal_csr escape sbi csr_diff sbi_conf uart \
                mmio_attack vm_basic vm_attack vm_window vblk timer plic plic_attack \
                vblk_attack vblk_irq smp
-GUEST_MODES ?= native-stub native-opensbi hv-stub hv-opensbi
+GUEST_MODES ?= native-stub native-opensbi hv-stub hv-opensbi hv-sliced
+# The modes of a guest that names none below.
+GUEST_MODES_ALL := native-stub native-opensbi hv-stub hv-opensbi
 # Per-guest mode lists (default: all of GUEST_MODES). sbi_conf checks the
 # hypervisor's SBI, natively the firmware's is a different one.
 GUEST_MODES_sbi_conf := hv-stub hv-opensbi
@@ -23,10 +25,11 @@ GUEST_MODES_vblk_attack := hv-stub hv-opensbi
 # vblk_irq checks that the real disk's interrupt waits for the guest's.
 GUEST_MODES_vblk_irq := hv-stub hv-opensbi
 # Harts a guest runs on (QEMU -smp; under the hypervisor, its vCPUs): 1
-# unless named here.
+# unless named here. smp also runs with its two vCPUs on one host hart.
 GUEST_SMP_smp := 2
+GUEST_MODES_smp := $(GUEST_MODES_ALL) hv-sliced
 # Each guest's runs, as name:mode:harts.
-guest_modes = $(if $(GUEST_MODES_$(1)),$(filter $(GUEST_MODES_$(1)),$(GUEST_MODES)),$(GUEST_MODES))
+guest_modes = $(filter $(or $(GUEST_MODES_$(1)),$(GUEST_MODES_ALL)),$(GUEST_MODES))
 GUEST_RUNS := $(foreach g,$(GUEST_NAMES),$(foreach m,$(call guest_modes,$(g)),\
                 $(g):$(m):$(or $(GUEST_SMP_$(g)),1)))
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs one test guest in one mode and says PASS or FAIL on one line.
-#   tests/guests/run.sh <guest-name> native-stub|native-opensbi|hv-stub|hv-opensbi
+#   tests/guests/run.sh <guest-name> native-stub|native-opensbi|hv-stub|hv-opensbi|hv-sliced
 # Under the hypervisor, the host hart has Sstc on the stub and not on
-# OpenSBI, so that both of the hypervisor's timer paths run.
+# OpenSBI, so that both of the hypervisor's timer paths run. hv-sliced is
+# hv-stub with one host hart for the guest's SMP vCPUs, which it runs in
+# turn.
 # Pass = QEMU exited 0 AND the console has the exact line
 # "<name>: N passed, 0 failed" with N > 0 (QEMU exits 0 on some failures,
 # e.g. a firmware that ignores the SRST reason, so the marker decides too).
@@ -42,6 +44,9 @@ hv-stub) args=(--firmware stub --hv "$HV_ELF" --guest "$BUILD/guests/$name.bin")
 hv-opensbi)
 	export HV_CPU=rv64,sstc=false
 	args=(--firmware opensbi --hv "$HV_ELF" --guest "$BUILD/guests/$name.bin") ;;
+hv-sliced)
+	args=(--firmware stub --hv "$HV_ELF" --guest "$BUILD/guests/$name.bin" --cpus "${SMP:-1}")
+	SMP=1 ;;
 *) echo "run.sh: unknown mode $mode" >&2; exit 2 ;;
 esac
 
