@@ -94,8 +94,8 @@ $(LINUX_BUILD)/disk-g%.img:
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: unit structure fuzz-short prove guest-tests guest-diff linux-test-hv \
-           linux-test-guests linux-shell-test uboot-test
+check-all: unit structure fuzz-short prove guest-tests guest-diff guest-isolation \
+           linux-test-hv linux-test-guests linux-shell-test uboot-test
 
 # The hypervisor's module graph has no cycle and its objects no mutable
 # file-level state beyond the boot tables (tests/structure/check.py).

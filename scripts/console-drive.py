@@ -2,11 +2,13 @@
 """Drive a guest's console like a person at the keyboard.
 
   scripts/console-drive.py --log FILE --timeout SEC --prompt TEXT \\
-      [--send LINE]... -- COMMAND...
+      [--prompt TEXT]... [--send LINE]... -- COMMAND...
 
 Runs COMMAND (a QEMU launch), copies its console to FILE, and each time the
-console output ends with TEXT types the next LINE (with a carriage return).
-Exit status 0 iff every LINE was typed and COMMAND ended within SEC seconds.
+console shows the prompt (since the last line typed) types the next LINE
+(with a carriage return). With several --prompt, LINE number k waits for
+prompt number k (the last one for the lines beyond). Exit status 0 iff
+every LINE was typed and COMMAND ended within SEC seconds with status 0.
 """
 import argparse
 import os
@@ -20,13 +22,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--log", required=True)
     ap.add_argument("--timeout", type=float, required=True)
-    ap.add_argument("--prompt", required=True)
+    ap.add_argument("--prompt", action="append", required=True)
     ap.add_argument("--send", action="append", default=[])
     ap.add_argument("command", nargs="+")
     a = ap.parse_args()
 
-    prompt = a.prompt.encode()
+    prompts = [p.encode() for p in a.prompt]
     lines = list(a.send)
+    typed = 0
     p = subprocess.Popen(a.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)
     seen, deadline = b"", time.monotonic() + a.timeout
@@ -41,9 +44,10 @@ def main():
             log.write(chunk)
             log.flush()
             seen += chunk
-            if seen.endswith(prompt) and lines:
+            if lines and prompts[min(typed, len(prompts) - 1)] in seen:
                 p.stdin.write(lines.pop(0).encode() + b"\r")
                 p.stdin.flush()
+                typed += 1
                 seen = b""
     try:
         p.wait(timeout=max(deadline - time.monotonic(), 1))
@@ -54,7 +58,9 @@ def main():
     if lines:
         print(f"console-drive: never typed: {lines}", file=sys.stderr)
         return 1
-    return 0
+    if p.returncode != 0:
+        print(f"console-drive: the command exited with {p.returncode}", file=sys.stderr)
+    return p.returncode
 
 
 if __name__ == "__main__":

@@ -206,17 +206,16 @@ static void pin_vcpus(struct machine *m)
 			  "time slices of 10 ms\n", k, m->nharts, m->nharts == 1 ? "" : "s");
 }
 
-/* Each hart's S context at the real PLIC, and each disk's source enabled
- * for the hart of its guest's first vCPU. */
-static void setup_host_plic(struct machine *m)
+/* h's S context at the real PLIC, with the source of each disk whose
+ * guest's first vCPU h runs. Each hart does its own once the firmware has
+ * started it: OpenSBI clears a hart's S context when it starts the hart. */
+static void setup_host_plic(struct machine *m, struct hart *h)
 {
-	for (unsigned i = 0; i < m->nharts; i++)
-		host_plic_init(&m->plat.plic, m->harts[i].plic_context);
+	host_plic_init(&m->plat.plic, h->plic_context);
 	for (unsigned i = 0; i < m->nguests; i++) {
 		struct guest *g = &m->guests[i];
-		if (g->dev.disk)
-			host_plic_enable(&m->plat.plic, g->vcpus[0].hart->plic_context,
-					 g->dev.disk->info.irq);
+		if (g->dev.disk && g->vcpus[0].hart == h)
+			host_plic_enable(&m->plat.plic, h->plic_context, g->dev.disk->info.irq);
 	}
 }
 
@@ -329,7 +328,7 @@ void hv_main(uint64_t hartid, uint64_t dtb_pa)
 	setup_disks(m);
 	setup_guests(m, &busy, unique_asids ? 1 : 0);
 	pin_vcpus(m);
-	setup_host_plic(m);
+	setup_host_plic(m, boot);
 	print_layout(m, firmware, image, pool);
 	for (unsigned i = 0; i < m->nguests; i++) {
 		const char *why = guest_reset(&m->guests[i]);
@@ -353,6 +352,7 @@ void hv_main(uint64_t hartid, uint64_t dtb_pa)
 /* A hart SBI HSM started, now on its own stack with tp = h (entry.S). */
 void hv_hart_main(struct hart *h)
 {
+	setup_host_plic(machine_tables(), h);
 	enable_interrupts();
 	sched_restart(h);
 }

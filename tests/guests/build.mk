@@ -33,9 +33,12 @@ guest_modes = $(filter $(or $(GUEST_MODES_$(1)),$(GUEST_MODES_ALL)),$(GUEST_MODE
 GUEST_RUNS := $(foreach g,$(GUEST_NAMES),$(foreach m,$(call guest_modes,$(g)),\
                 $(g):$(m):$(or $(GUEST_SMP_$(g)),1)))
 
+# Guests that run in pairs, by isolation.sh (make guest-isolation).
+GUEST_PAIR_NAMES := secret_keeper secret_seeker
+
 GUEST_BUILD := $(BUILD)/guests
-GUEST_ELFS  := $(GUEST_NAMES:%=$(GUEST_BUILD)/%.elf)
-GUEST_BINS  := $(GUEST_NAMES:%=$(GUEST_BUILD)/%.bin)
+GUEST_ELFS  := $(GUEST_NAMES:%=$(GUEST_BUILD)/%.elf) $(GUEST_PAIR_NAMES:%=$(GUEST_BUILD)/%.elf)
+GUEST_BINS  := $(GUEST_NAMES:%=$(GUEST_BUILD)/%.bin) $(GUEST_PAIR_NAMES:%=$(GUEST_BUILD)/%.bin)
 DEMO_GUEST  := $(GUEST_BUILD)/hello.bin
 
 # Shared by every guest; rt.c is built per guest (it carries the name).
@@ -108,3 +111,12 @@ guest-diff: $(MSTUB_ELF) $(HV_ELF) $(GUEST_BUILD)/csr_diff.elf $(GUEST_BUILD)/cs
 	./tests/guests/diff.sh csr_diff $(GUEST_DIFF_REF) $(GUEST_DIFF_MODES)
 
 .PHONY: guest-diff
+
+# Two guests at once under the hypervisor, on the stub and on OpenSBI: one
+# keeps a secret in its RAM and on its disk, the other attacks and reboots
+# (isolation.sh says what is checked).
+.PHONY: guest-isolation
+guest-isolation: $(MSTUB_ELF) $(HV_ELF) $(GUEST_PAIR_NAMES:%=$(GUEST_BUILD)/%.bin)
+	@set -e; for fw in stub opensbi; do \
+	  BUILD=$(BUILD) QEMU=$(QEMU) OPENSBI_FW=$(OPENSBI_FW) HV_ELF=$(HV_ELF) \
+	    ./tests/guests/isolation.sh $$fw; done

@@ -63,6 +63,11 @@ bool rt_user(void (*fn)(void), struct rt_trap *out)
 	return rt_catch_mode(fn, out, true);
 }
 
+unsigned rt_failures(void)
+{
+	return failed;
+}
+
 void rt_finish(void)
 {
 	rt_printf("%s: %u passed, %u failed\n", rt_guest_name, passed, failed);

@@ -45,6 +45,9 @@ bool rt_catch(void (*fn)(void), struct rt_trap *out);
  * true and fills *out. */
 bool rt_user(void (*fn)(void), struct rt_trap *out);
 
+/* How many checks failed so far. */
+unsigned rt_failures(void);
+
 /* Report and shut down; also called after main() returns. */
 __attribute__((noreturn)) void rt_finish(void);
 
