@@ -334,6 +334,8 @@ static uint64_t sv39_shadow_flags(uint64_t g, enum shadow_ctx ctx)
     assigns \nothing;
     ensures zero_or_leaf: \result == 0 || ShadowLeafShape(\result);
     ensures in_ram: \result != 0 ==> ShadowTargetInRam(\result, *map);
+    ensures isolated: \forall integer lo, hi; \result != 0 && HostRangeOutside(*map, lo, hi) ==>
+      ShadowPageOutside(\result, lo, hi);
     behavior maps:
       assumes r->status == SV39_OK && HostMapHas(*map, r->gpa);
       assumes ShadowCtxAllows(r->pte, ctx);

@@ -39,6 +39,7 @@ struct host_map {
 
 #ifdef __FRAMAC__
 #include "sv39.acsl"
+#include "isolation.acsl"
 #endif
 
 /*
