@@ -8,7 +8,7 @@
 #                          and the second must see the first's disk record
 #   make linux-busybox     add a static BusyBox to the initramfs (optional;
 #                          then `make run-native LINUX_APPEND=shell`)
-# Variables: LINUX_CONSOLE=ttyS0|hvc0 (hvc0: the SBI console, earlycon=sbi),
+# Variables: LINUX_SMP (harts, default 1), LINUX_CONSOLE=ttyS0|hvc0 (hvc0: the SBI console, earlycon=sbi),
 # LINUX_APPEND (extra kernel arguments, e.g. shell), LINUX_FIRMWARE=opensbi|stub,
 # LINUX_TIMEOUT (seconds per boot of linux-test-native).
 # Logs of linux-test-native: $(BUILD)/linux/logs/native-FIRMWARE-CONSOLE-bootN.log
@@ -24,6 +24,7 @@ LINUX_BUSYBOX := $(LINUX_BUILD)/busybox/busybox
 LINUX_CC      := riscv64-linux-gnu-gcc
 LINUX_UCFLAGS := -static -O2 -s -Wall -Wextra -Werror -pthread
 
+LINUX_SMP     ?= 1
 LINUX_CONSOLE ?= ttyS0
 LINUX_FIRMWARE ?= opensbi
 LINUX_APPEND  ?=
@@ -80,7 +81,7 @@ $(LINUX_DISK):
 # The default serial (-nographic: mon:stdio) keeps Ctrl-C for the guest and
 # Ctrl-A X to quit. panic=-1 with -no-reboot: a kernel panic ends QEMU.
 linux_bios = $(if $(filter stub,$(LINUX_FIRMWARE)),$(MSTUB_ELF),$(OPENSBI_FW))
-linux_qemu = $(QEMU) -machine virt -cpu rv64,h=false,sstc=false -smp 1 -m 512M \
+linux_qemu = $(QEMU) -machine virt -cpu rv64,h=false,sstc=false -smp $(LINUX_SMP) -m 512M \
 	-nographic -no-reboot -bios $(linux_bios) \
 	-kernel $(LINUX_IMAGE) -initrd $(LINUX_INITRD) -append "$(LINUX_CMDLINE) panic=-1" \
 	-drive file=$(LINUX_DISK),if=none,format=raw,id=hd0 -device virtio-blk-device,drive=hd0
@@ -92,7 +93,7 @@ run-native: $(linux_deps)
 
 linux-test-native: $(linux_deps)
 	@BUILD=$(BUILD) LINUX_TIMEOUT=$(LINUX_TIMEOUT) ./scripts/linux-test.sh \
-		native-$(LINUX_FIRMWARE)-$(LINUX_CONSOLE) -- $(linux_qemu)
+		native-$(LINUX_FIRMWARE)-$(LINUX_CONSOLE)-smp$(LINUX_SMP) -- $(linux_qemu)
 
 # The same kernel and initramfs under the hypervisor, on the M-stub and on
 # OpenSBI, with 1, 2 and 4 harts (LINUX_HV_SMPS): two boots each on a fresh
