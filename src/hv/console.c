@@ -1,6 +1,7 @@
 #include "hv/console.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "encoding.h"
@@ -17,6 +18,7 @@ static struct {
 	struct spinlock lock;
 	unsigned nguests;
 	unsigned focus;                 /* the guest that gets input */
+	uint32_t over;                  /* bit k: guest k is over */
 	struct console_port *mid_line;  /* a port whose line is unfinished */
 	char input[INPUT_SIZE];         /* read from SBI, not yet taken */
 	unsigned in_head, in_count;
@@ -125,6 +127,37 @@ void hv_panic(const char *fmt, ...)
 	sbi_shutdown(SBI_SRST_REASON_SYSFAIL);
 }
 
+/* With the lock held: the input to the next guest still running, if
+ * there is another; the input waiting for the old one is dropped. */
+static void next_focus(void)
+{
+	unsigned old = con.focus;
+	for (unsigned k = 1; k < con.nguests; k++) {
+		unsigned g = (old + k) % con.nguests;
+		if (!(con.over & (UINT32_C(1) << g))) {
+			con.focus = g;
+			break;
+		}
+	}
+	if (con.focus == old)
+		return;
+	con.in_count = 0;
+	break_line(NULL);
+	char msg[64];
+	int n = fmt_snprintf(msg, sizeof(msg), "hv: console input now goes to guest %u\n",
+			     con.focus);
+	sbi_console_write(msg, (unsigned long)n);
+}
+
+void console_guest_over(unsigned index)
+{
+	spin_lock(&con.lock);
+	con.over |= UINT32_C(1) << index;
+	if (con.focus == index)
+		next_focus();
+	spin_unlock(&con.lock);
+}
+
 /* With the lock held: move waiting SBI input into the buffer, acting on
  * the switch key. */
 static void pull_input(void)
@@ -134,13 +167,7 @@ static void pull_input(void)
 		if (c < 0)
 			return;
 		if (c == CONSOLE_SWITCH_KEY && con.nguests > 1) {
-			con.focus = (con.focus + 1) % con.nguests;
-			con.in_count = 0;
-			break_line(NULL);
-			char msg[64];
-			int n = fmt_snprintf(msg, sizeof(msg), "hv: console input now goes to guest %u\n",
-					     con.focus);
-			sbi_console_write(msg, (unsigned long)n);
+			next_focus();
 			continue;
 		}
 		con.input[(con.in_head + con.in_count) % INPUT_SIZE] = (char)c;

@@ -25,6 +25,9 @@ void console_init(void);
  * the switch key moves the input. Ports then take their index's tag. */
 void console_set_guests(unsigned n);
 void console_port_init(struct console_port *p, unsigned index);
+/* Guest index is over: the switch key skips it, and if it had the input,
+ * the next guest still running gets it. */
+void console_guest_over(unsigned index);
 
 void hv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A hypervisor bug: report it and stop the machine with a failure. */

@@ -29,6 +29,7 @@ void machine_guest_over(struct guest *g)
 	spin_unlock(&machine.lock);
 	if (!all) {
 		hv_printf("hv: guest %u is over; the other guests go on\n", g->index);
+		console_guest_over(g->index);
 		return;
 	}
 	if (machine.nguests > 1)

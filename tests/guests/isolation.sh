@@ -8,9 +8,10 @@
 # it can reach (its RAM and disk, page tables aimed at all guest-physical
 # space, disk DMA aimed outside its RAM, SBI calls naming other harts) and
 # reboots itself; then powers off. Guest 0 waits for a key too, and checks
-# its secret is intact. The keys are typed here, and reach the guests
-# through the console's switch key (Ctrl-T): one for guest 1 once the secret
-# is in place, one for guest 0 once guest 1 is over. Each guest has 32 MiB
+# its secret is intact. The keys are typed here: one for guest 1 once the
+# secret is in place (after the console's switch key, Ctrl-T), one for
+# guest 0 once guest 1 is over (the console's input passes back to it by
+# itself then). Each guest has 32 MiB
 # of RAM, one hart (host harts: two) and a fresh 1 MiB disk. Console in
 # $BUILD/guests/logs/isolation.FIRMWARE.log. Exit status 0 iff all holds.
 set -uo pipefail
@@ -38,7 +39,7 @@ switch=$'\x14'
 MEM=1G ./scripts/console-drive.py --log "$log" --timeout "$TIMEOUT" \
 	--prompt "secret_keeper: the secret is in place" \
 	--prompt "the other guests go on" \
-	--send "${switch}go" --send "${switch}go" \
+	--send "${switch}go" --send "go" \
 	-- ./scripts/qemu.sh --firmware "$firmware" --hv "$HV_ELF" --smp 2 \
 	--guest "$BUILD/guests/secret_keeper.bin" "${disks[@]}" \
 	--append "hv.mem=32M hv.guest hv.mem=32M hv.image=$SEEKER_ADDR,$(stat -c %s "$seeker")" \
