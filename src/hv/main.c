@@ -141,6 +141,15 @@ static struct mem_range preloaded(const struct platform *p, uint64_t addr, uint6
 	return r;
 }
 
+/* Guest i's harts: as its options say, else all host harts for a lone
+ * guest, one each for several. */
+static unsigned guest_cpus(const struct machine *m, unsigned i)
+{
+	unsigned n = m->opt.guest[i].cpus ? m->opt.guest[i].cpus
+		   : m->opt.nguests == 1 ? m->nharts : 1;
+	return n < GUEST_MAX_VCPUS ? n : GUEST_MAX_VCPUS;
+}
+
 static void setup_guests(struct machine *m, struct busy *busy, uint64_t asid_first)
 {
 	const struct platform *p = &m->plat;
@@ -159,15 +168,13 @@ static void setup_guests(struct machine *m, struct busy *busy, uint64_t asid_fir
 			fmt_snprintf(go->bootargs, sizeof(go->bootargs), "%s", GUEST_BOOTARGS_DEFAULT);
 		struct guest_config cfg = {
 			.ram_size = go->mem ? go->mem : GUEST_RAM_DEFAULT,
-			.nvcpus = go->cpus ? go->cpus : o->nguests == 1 ? m->nharts : 1,
+			.nvcpus = guest_cpus(m, i),
 			.image = image,
 			.initrd = initrd,
 			.bootargs = go->bootargs,
 			.host_isa = p->isa,
 			.timebase_hz = p->timebase_hz,
 		};
-		if (cfg.nvcpus > GUEST_MAX_VCPUS)
-			cfg.nvcpus = GUEST_MAX_VCPUS;
 		struct host_vblk *disk = guest_disk(m, i, go->disk);
 		uint64_t ram = platform_place(cfg.ram_size, GUEST_RAM_ALIGN, p->ram, busy->r, busy->n);
 		if (!ram)
@@ -305,8 +312,7 @@ void hv_main(uint64_t hartid, uint64_t dtb_pa)
 	busy_add(&busy, p->initrd);
 	unsigned nvcpus = 0;
 	for (unsigned i = 0; i < m->opt.nguests; i++)
-		nvcpus += m->opt.guest[i].cpus ? m->opt.guest[i].cpus
-		       : m->opt.nguests == 1 ? m->nharts : 1;
+		nvcpus += guest_cpus(m, i);
 	uint64_t pool_size = HV_POOL_PER_VCPU * nvcpus;
 	uint64_t pool_start = platform_place(pool_size, PAGE_SIZE, p->ram, busy.r, busy.n);
 	if (!pool_start)

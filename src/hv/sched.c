@@ -57,7 +57,10 @@ static void finish_guest(struct guest *g)
 }
 
 /* On v's hart: v stops, its shadows go. If its guest is ending and v was
- * the last vCPU to stop, this hart finishes the guest. */
+ * the last vCPU to stop, this hart finishes the guest. A guest whose last
+ * running vCPU stops on its own (SBI HSM hart_stop) has nothing left to
+ * run it: natively the machine would sit idle for ever, so it ends, as a
+ * failure. */
 static void park(struct vcpu *v)
 {
 	struct guest *g = v->guest;
@@ -65,10 +68,20 @@ static void park(struct vcpu *v)
 	spin_lock(&g->lock);
 	__atomic_store_n(&v->state, VCPU_STOPPED, __ATOMIC_RELEASE);
 	v->waiting = false;
-	bool finish = g->ending != GUEST_RUNNING && !g->finishing && all_stopped(g);
+	bool all = all_stopped(g), deserted = all && g->ending == GUEST_RUNNING;
+	if (deserted) {
+		g->ending = GUEST_ENDING_EXIT;
+		g->failed = true;
+	}
+	bool finish = g->ending != GUEST_RUNNING && !g->finishing && all;
 	if (finish)
 		g->finishing = true;
 	spin_unlock(&g->lock);
+	if (deserted) {
+		char name[8];
+		hv_printf("hv: guest%s stopped: every hart of it stopped (SBI HSM hart_stop)\n",
+			  guest_name(g, name, sizeof(name)));
+	}
 	if (finish)
 		finish_guest(g);
 }

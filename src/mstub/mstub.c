@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "encoding.h"
@@ -390,22 +391,28 @@ static bool hart_set(unsigned long mask, unsigned long mask_base, unsigned long 
 	return true;
 }
 
+/* Raise the request flag at offset (in struct hart_state) of every other
+ * hart in targets and kick it; true if this hart is a target too, whose
+ * part the caller does at once. */
+static bool post_to_others(unsigned long targets, size_t offset)
+{
+	unsigned long self = this_hart();
+	for (unsigned long h = 0; h < MSTUB_MAX_HARTS; h++) {
+		if (h == self || !(targets & BIT(h)))
+			continue;
+		__atomic_store_n((unsigned *)((char *)&harts[h] + offset), 1U, __ATOMIC_RELEASE);
+		kick(h);
+	}
+	return targets & BIT(self);
+}
+
 static struct sbiret send_ipi(unsigned long mask, unsigned long mask_base)
 {
 	unsigned long targets;
 	if (!hart_set(mask, mask_base, &targets))
 		return err(SBI_ERR_INVALID_PARAM);
-	unsigned long self = this_hart();
-	for (unsigned long h = 0; h < MSTUB_MAX_HARTS; h++) {
-		if (!(targets & BIT(h)))
-			continue;
-		if (h == self) {
-			csr_set(CSR_MIP, MIP_SSIP);
-		} else {
-			__atomic_store_n(&harts[h].ipi, 1U, __ATOMIC_RELEASE);
-			kick(h);
-		}
-	}
+	if (post_to_others(targets, offsetof(struct hart_state, ipi)))
+		csr_set(CSR_MIP, MIP_SSIP);
 	return ok(0);
 }
 
@@ -420,17 +427,9 @@ static struct sbiret remote_fence(unsigned long fid, unsigned long mask, unsigne
 	unsigned long targets;
 	if (!hart_set(mask, mask_base, &targets))
 		return err(SBI_ERR_INVALID_PARAM);
+	if (post_to_others(targets, offsetof(struct hart_state, fence)))
+		local_fence();
 	unsigned long self = this_hart();
-	for (unsigned long h = 0; h < MSTUB_MAX_HARTS; h++) {
-		if (!(targets & BIT(h)))
-			continue;
-		if (h == self) {
-			local_fence();
-		} else {
-			__atomic_store_n(&harts[h].fence, 1U, __ATOMIC_RELEASE);
-			kick(h);
-		}
-	}
 	for (unsigned long h = 0; h < MSTUB_MAX_HARTS; h++)
 		while (h != self && (targets & BIT(h)) &&
 		       __atomic_load_n(&harts[h].fence, __ATOMIC_ACQUIRE))

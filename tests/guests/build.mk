@@ -2,7 +2,7 @@
 # raw binaries (under the hypervisor: -initrd, loaded at 0x80200000).
 GUEST_NAMES := hello csr_basic trap_ucall illegal_csr escape sbi csr_diff sbi_conf uart \
                mmio_attack vm_basic vm_attack vm_window vblk timer plic plic_attack \
-               vblk_attack vblk_irq smp
+               vblk_attack vblk_irq smp hsm_stop
 GUEST_MODES ?= native-stub native-opensbi hv-stub hv-opensbi hv-sliced
 # The modes of a guest that names none below.
 GUEST_MODES_ALL := native-stub native-opensbi hv-stub hv-opensbi
@@ -16,6 +16,8 @@ GUEST_MODES_vm_attack := hv-stub hv-opensbi
 GUEST_MODES_mmio_attack := hv-stub hv-opensbi
 # vm_window ends in a hypervisor stop: checked by vm_window.expect (run.sh).
 GUEST_MODES_vm_window := hv-stub hv-opensbi
+# So does hsm_stop (natively its hart would wait for ever).
+GUEST_MODES_hsm_stop := hv-stub hv-opensbi
 # plic_attack checks the hypervisor's PLIC answers; QEMU's own PLIC answers
 # other widths and unowned sources differently.
 GUEST_MODES_plic_attack := hv-stub hv-opensbi

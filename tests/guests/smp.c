@@ -10,7 +10,11 @@
  * hart_mask/hart_mask_base rules, an IPI seen in sip and one waking WFI.
  * RFENCE: the other hart reads a page through its TLB, the boot hart remaps
  * it, and after remote_sfence_vma the other hart sees the new page.
+ * PLIC: the UART's interrupt, enabled only in the other hart's S context,
+ * wakes that hart (and only it) from WFI, and it claims the source there.
  */
+#include "dev/plic.h"
+#include "dev/uart16550.h"
 #include "lib/sbi.h"
 #include "rt/rt.h"
 
@@ -20,6 +24,9 @@
 #define OPAQUE1 0x0123456789abcdefUL
 #define OPAQUE2 0xfedcba9876543210UL
 #define OPAQUE3 0x5a5a5a5a00000003UL
+#define PLIC_BASE 0x0c000000UL
+#define UART_BASE 0x10000000UL
+#define UART_IRQ 10U
 
 enum cmd {
 	CMD_NONE,
@@ -29,6 +36,7 @@ enum cmd {
 	CMD_SUSPEND,    /* retentive suspend until a timer arg ticks away */
 	CMD_SUSPEND_NR, /* non-retentive suspend, resuming at second_entry */
 	CMD_STOP,       /* hart_stop */
+	CMD_EXT_WAIT,   /* WFI until SEIP, then claim from its S context */
 };
 
 /* What the other hart reports; every field is written by one hart only
@@ -91,6 +99,21 @@ void second_trap(void)
 		__asm__ volatile("wfi");
 }
 
+static volatile uint32_t *plic_reg(uint64_t offset)
+{
+	return (volatile uint32_t *)(PLIC_BASE + offset);
+}
+
+static uint64_t plic_claim_reg(unsigned long hart)
+{
+	return PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE * PLIC_CONTEXT_S(hart) + PLIC_CLAIM;
+}
+
+static volatile uint8_t *uart_reg(unsigned reg)
+{
+	return (volatile uint8_t *)(UART_BASE + reg);
+}
+
 static void count_ipi(void)
 {
 	if (csr_read(CSR_SIP) & MIP_SSIP) {
@@ -135,6 +158,16 @@ static void run_command(unsigned long hartid, unsigned long cmd)
 		break;
 	case CMD_STOP:
 		other.result = (unsigned long)sbi_call(SBI_EXT_HSM, SBI_HSM_HART_STOP, 0, 0, 0).error;
+		break;
+	case CMD_EXT_WAIT:
+		csr_write(CSR_SIE, MIP_SEIP);
+		while (!(csr_read(CSR_SIP) & MIP_SEIP))
+			__asm__ volatile("wfi");
+		other.result = *plic_reg(plic_claim_reg(hartid));
+		/* The line drops before the completion, or it pends again. */
+		*uart_reg(UART16550_IER) = 0;
+		*plic_reg(plic_claim_reg(hartid)) = (uint32_t)other.result;
+		csr_write(CSR_SIE, 0);
 		break;
 	default:
 		break;
@@ -338,6 +371,31 @@ static void test_suspend(void)
 	CHECK_EQ(other.sie, 0);
 }
 
+static uint64_t plic_enable_reg(unsigned long hart)
+{
+	return PLIC_ENABLE_BASE + PLIC_ENABLE_STRIDE * PLIC_CONTEXT_S(hart) + 4 * (UART_IRQ / 32);
+}
+
+static void test_plic_routing(void)
+{
+	*plic_reg(PLIC_PRIORITY_BASE + 4 * UART_IRQ) = 1;
+	*plic_reg(plic_enable_reg(self_hart)) = 0;
+	*plic_reg(plic_enable_reg(other_hart)) = 1U << (UART_IRQ % 32);
+	*plic_reg(PLIC_CONTEXT_BASE + PLIC_CONTEXT_STRIDE * PLIC_CONTEXT_S(other_hart) +
+		  PLIC_THRESHOLD) = 0;
+	unsigned long done = other.done;
+	other.cmd = CMD_EXT_WAIT;
+	for (unsigned long t = csr_read(CSR_TIME); csr_read(CSR_TIME) - t < 100000;)
+		;
+	/* THR is empty: enabling its interrupt raises the UART's line. */
+	*uart_reg(UART16550_IER) = UART16550_IER_ETBEI;
+	CHECK(wait_until(&other.done, done + 1));
+	CHECK_EQ(other.result, UART_IRQ);
+	CHECK_EQ(csr_read(CSR_SIP) & MIP_SEIP, 0);
+	*plic_reg(plic_enable_reg(other_hart)) = 0;
+	*plic_reg(PLIC_PRIORITY_BASE + 4 * UART_IRQ) = 0;
+}
+
 static void test_stop_and_restart(void)
 {
 	unsigned long entries = other.entries;
@@ -368,6 +426,7 @@ int main(void)
 	test_ipi();
 	test_rfence();
 	test_suspend();
+	test_plic_routing();
 	test_stop_and_restart();
 	CHECK_EQ(other.trapped, 0);
 	return 0;

@@ -1,7 +1,6 @@
 #include "hv/guest.h"
 #include "hv/sbi/vsbi.h"
 #include "hv/sched.h"
-#include "hv/stop.h"
 
 /* SBI v2.0 hart state management for the guest's harts (its vCPUs). */
 
@@ -42,20 +41,6 @@ static struct sbi_result hart_start(struct vcpu *v, uint64_t hartid, uint64_t ad
 	return r;
 }
 
-/* The last hart of a guest stopping leaves nothing to run it: natively
- * the machine would sit idle for ever, so the guest is stopped. */
-__attribute__((noreturn)) static void hart_stop(struct vcpu *v)
-{
-	struct guest *g = v->guest;
-	bool others = false;
-	for (unsigned i = 0; i < g->nvcpus; i++)
-		if (&g->vcpus[i] != v && state_of(&g->vcpus[i]) != VCPU_STOPPED)
-			others = true;
-	if (!others)
-		guest_stop(v, "the guest stopped its last hart (SBI HSM hart_stop)");
-	sched_stop_vcpu(v);
-}
-
 static struct sbi_result hart_suspend(struct vcpu *v, uint64_t type, uint64_t addr,
 				      uint64_t opaque)
 {
@@ -89,7 +74,7 @@ struct sbi_result vsbi_hsm(struct vcpu *v, const struct sbi_call *c)
 	case SBI_HSM_HART_START:
 		return hart_start(v, c->a[0], c->a[1], c->a[2]);
 	case SBI_HSM_HART_STOP:
-		hart_stop(v);
+		sched_stop_vcpu(v);
 	case SBI_HSM_HART_GET_STATUS:
 		if (c->a[0] >= g->nvcpus)
 			return sbi_err(SBI_ERR_INVALID_PARAM);
