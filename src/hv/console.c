@@ -7,6 +7,7 @@
 #include "encoding.h"
 #include "hv/layout.h"
 #include "hv/lock.h"
+#include "lib/csr.h"
 #include "lib/printf.h"
 #include "lib/sbi.h"
 
@@ -19,6 +20,7 @@ static struct {
 	unsigned nguests;
 	unsigned focus;                 /* the guest that gets input */
 	uint32_t over;                  /* bit k: guest k is over */
+	uint64_t hold_ticks;            /* CONSOLE_HOLD_MS in time ticks */
 	struct console_port *mid_line;  /* a port whose line is unfinished */
 	char input[INPUT_SIZE];         /* read from SBI, not yet taken */
 	unsigned in_head, in_count;
@@ -30,9 +32,10 @@ void console_init(void)
 	con.nguests = 1;
 }
 
-void console_set_guests(unsigned n)
+void console_set_guests(unsigned n, uint64_t timebase_hz)
 {
 	con.nguests = n;
+	con.hold_ticks = timebase_hz * CONSOLE_HOLD_MS / 1000;
 }
 
 void console_port_init(struct console_port *p, unsigned index)
@@ -40,6 +43,7 @@ void console_port_init(struct console_port *p, unsigned index)
 	p->index = index;
 	p->tagged = con.nguests > 1;
 	p->line_start = true;
+	p->nheld = 0;
 }
 
 /* With the lock held: end a line another writer left unfinished. */
@@ -52,36 +56,49 @@ static void break_line(const struct console_port *writer)
 	}
 }
 
+/* With the lock held: out with what a tagged port holds, tagged if it
+ * starts a line. */
+static void release_held(struct console_port *p)
+{
+	if (!p->nheld)
+		return;
+	break_line(p);
+	if (p->line_start) {
+		char tag[16];
+		int n = fmt_snprintf(tag, sizeof(tag), "[g%u] ", p->index);
+		sbi_console_write(tag, (unsigned long)n);
+	}
+	sbi_console_write(p->held, p->nheld);
+	p->line_start = p->held[p->nheld - 1] == '\n';
+	con.mid_line = p->line_start ? NULL : p;
+	p->nheld = 0;
+}
+
 void console_write(struct console_port *p, const char *s, size_t len)
 {
 	spin_lock(&con.lock);
-	break_line(p);
 	if (!p->tagged) {
+		break_line(p);
 		sbi_console_write(s, len);
 		if (len)
 			con.mid_line = s[len - 1] == '\n' ? NULL : p;
 		spin_unlock(&con.lock);
 		return;
 	}
-	while (len) {
-		if (p->line_start) {
-			char tag[16];
-			int n = fmt_snprintf(tag, sizeof(tag), "[g%u] ", p->index);
-			sbi_console_write(tag, (unsigned long)n);
-			p->line_start = false;
-		}
-		size_t n = 0;
-		while (n < len && s[n] != '\n')
-			n++;
-		if (n < len) {
-			n++;
-			p->line_start = true;
-		}
-		sbi_console_write(s, n);
-		s += n;
-		len -= n;
+	for (size_t i = 0; i < len; i++) {
+		if (!p->nheld)
+			p->held_since = csr_read(CSR_TIME);
+		p->held[p->nheld++] = s[i];
+		if (s[i] == '\n' || p->nheld == sizeof(p->held))
+			release_held(p);
 	}
-	con.mid_line = p->line_start ? NULL : p;
+	spin_unlock(&con.lock);
+}
+
+void console_flush(struct console_port *p)
+{
+	spin_lock(&con.lock);
+	release_held(p);
 	spin_unlock(&con.lock);
 }
 
@@ -179,6 +196,10 @@ int console_getc(struct console_port *p)
 {
 	int c = -1;
 	spin_lock(&con.lock);
+	/* A guest reading the console with part of a line held for a while
+	 * may be showing a prompt. */
+	if (p->nheld && csr_read(CSR_TIME) - p->held_since >= con.hold_ticks)
+		release_held(p);
 	pull_input();
 	if (p->index == con.focus && con.in_count) {
 		c = (unsigned char)con.input[con.in_head];

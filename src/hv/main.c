@@ -154,7 +154,7 @@ static void setup_guests(struct machine *m, struct busy *busy, uint64_t asid_fir
 {
 	const struct platform *p = &m->plat;
 	struct hv_options *o = &m->opt;
-	console_set_guests(o->nguests);
+	console_set_guests(o->nguests, p->timebase_hz);
 	unsigned vcpus_before = 0;
 	for (unsigned i = 0; i < o->nguests; i++) {
 		struct hv_guest_options *go = &o->guest[i];
