@@ -17,19 +17,7 @@
  * requests. */
 #define QNUM 8U
 
-struct virtq_avail {
-	uint16_t flags;
-	uint16_t idx;
-	uint16_t ring[QNUM];
-	uint16_t used_event;
-};
-
-struct virtq_used {
-	uint16_t flags;
-	uint16_t idx;
-	struct virtq_used_elem ring[QNUM];
-	uint16_t avail_event;
-};
+VIRTQ_RINGS(QNUM);
 
 /* Values a device must overwrite: a request it left alone shows. */
 #define STATUS_POISON 0xeeU

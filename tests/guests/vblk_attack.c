@@ -55,19 +55,7 @@
 /* As large as the device allows: chains longer than seg_max fit. */
 #define QNUM 128U
 
-struct virtq_avail {
-	uint16_t flags;
-	uint16_t idx;
-	uint16_t ring[QNUM];
-	uint16_t used_event;
-};
-
-struct virtq_used {
-	uint16_t flags;
-	uint16_t idx;
-	struct virtq_used_elem ring[QNUM];
-	uint16_t avail_event;
-};
+VIRTQ_RINGS(QNUM);
 
 #define RUNNING (STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK | STATUS_DRIVER_OK)
 

@@ -81,6 +81,22 @@ struct virtq_used_elem {
 	uint32_t len;
 };
 
+/* The driver (avail) and device (used) rings of a queue of n entries, as
+ * struct virtq_avail and struct virtq_used. */
+#define VIRTQ_RINGS(n)                                   \
+	struct virtq_avail {                             \
+		uint16_t flags;                          \
+		uint16_t idx;                            \
+		uint16_t ring[n];                        \
+		uint16_t used_event;                     \
+	};                                               \
+	struct virtq_used {                              \
+		uint16_t flags;                          \
+		uint16_t idx;                            \
+		struct virtq_used_elem ring[n];          \
+		uint16_t avail_event;                    \
+	}
+
 /* virtio-blk. */
 #define VIRTIO_BLK_T_IN     0U
 #define VIRTIO_BLK_T_OUT    1U
