@@ -189,18 +189,42 @@ enum shadow_ctx shadow_ctx_of(const struct vhart *h)
 	return (h->sstatus & SSTATUS_SUM) ? SHADOW_VS_SUM : SHADOW_VS;
 }
 
+static bool satp_is_bare(const struct vhart *h)
+{
+	return (h->satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE;
+}
+
+static const uint64_t *root_of(const struct shadow *s, const struct vhart *h)
+{
+	return satp_is_bare(h) ? s->bare_root : s->root[shadow_ctx_of(h)];
+}
+
 uint64_t shadow_satp(const struct shadow *s, const struct vhart *h)
 {
-	const uint64_t *root;
-	uint64_t asid;
-	if ((h->satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE) {
-		root = s->bare_root;
-		asid = s->asid_base ? s->asid_base + SHADOW_CTXS : 0;
-	} else {
-		enum shadow_ctx ctx = shadow_ctx_of(h);
-		root = s->root[ctx];
-		asid = s->asid_base ? s->asid_base + (uint64_t)ctx : 0;
-	}
+	const uint64_t *root = root_of(s, h);
+	uint64_t asid = 0;
+	if (s->asid_base)
+		asid = s->asid_base + (satp_is_bare(h) ? SHADOW_CTXS : (uint64_t)shadow_ctx_of(h));
 	return SATP_MODE_SV39 << SATP_MODE_SHIFT | asid << SATP_ASID_SHIFT |
 	       va_to_pa(root) >> PAGE_SHIFT;
+}
+
+const void *shadow_fetch_ptr(const struct shadow *s, const struct vhart *h, uint64_t va)
+{
+	const uint64_t *table = root_of(s, h);
+	for (unsigned level = SV39_LEVELS; level-- > 0;) {
+		uint64_t pte = table[vpn(va, level)];
+		if (!(pte & PTE_V))
+			return NULL;
+		if (pte_is_table(pte)) {
+			table = pte_table_va(pte);
+			continue;
+		}
+		/* Only guest leaves: the window's are S-only. */
+		if ((pte & (PTE_U | PTE_X)) != (PTE_U | PTE_X))
+			return NULL;
+		uint64_t span = PAGE_SIZE << (SV39_VPN_BITS * level);
+		return pa_to_va(PTE_TABLE_PPN(pte) + va % span);
+	}
+	return NULL;
 }

@@ -50,6 +50,12 @@ bool shadow_map(struct shadow *s, enum shadow_ctx ctx, uint64_t va, uint64_t lea
 		unsigned guest_level);
 /* The real satp for running the guest in virtual state h. */
 uint64_t shadow_satp(const struct shadow *s, const struct vhart *h);
+/* Where the hypervisor reads the byte at guest virtual address va as the
+ * root the guest in state h runs on maps it for an instruction fetch (a
+ * valid leaf with U and X), or NULL if that root has no such leaf: the
+ * instruction the hart just ran, through the very translation it used,
+ * whatever the guest's tables say now. */
+const void *shadow_fetch_ptr(const struct shadow *s, const struct vhart *h, uint64_t va);
 /* The shadow context of virtual state h (satp Sv39). */
 enum shadow_ctx shadow_ctx_of(const struct vhart *h);
 /* Whether va falls in the hypervisor window, which no guest mapping gets. */

@@ -11,16 +11,6 @@
 #include "hv/vmem.h"
 #include "lib/csr.h"
 
-/* QEMU puts the instruction bits in stval; hardware may leave 0 there. */
-static bool trapped_insn(struct vcpu *v, uint64_t stval, uint32_t *insn)
-{
-	if (stval) {
-		*insn = (uint32_t)stval;
-		return true;
-	}
-	return vmem_fetch_insn(v, insn);
-}
-
 static void raise_illegal(struct vcpu *v, uint32_t insn)
 {
 	vtrap_enter(&v->vh, CAUSE_ILLEGAL_INSTRUCTION, insn);
@@ -65,11 +55,13 @@ static void emulate_sfence_vma(struct vcpu *v, uint32_t insn)
 		shadow_flush_va(&v->shadow, v->x[INSN_RS1(insn)]);
 }
 
-/* Privileged instructions trap from real U-mode as illegal instructions. */
-static void emulate_illegal(struct vcpu *v, uint64_t stval)
+/* Privileged instructions trap from real U-mode as illegal instructions.
+ * stval is not used: a hart need not write the instruction there, and
+ * QEMU 7.2 leaves a stale one for some (H-extension loads and stores). */
+static void emulate_illegal(struct vcpu *v)
 {
 	uint32_t insn;
-	if (!trapped_insn(v, stval, &insn))
+	if (!vmem_fetch_insn(v, &insn))
 		return;
 	if (is_csr_insn(insn)) {
 		emulate_csr(v, insn);
@@ -114,7 +106,7 @@ static void handle_exception(struct vcpu *v, uint64_t cause, uint64_t stval)
 
 	switch (cause) {
 	case CAUSE_ILLEGAL_INSTRUCTION:
-		emulate_illegal(v, stval);
+		emulate_illegal(v);
 		break;
 	case CAUSE_USER_ECALL:
 		if (v->vh.priv == PRV_S)

@@ -184,40 +184,43 @@ void vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va)
 
 bool vmem_fetch_insn(struct vcpu *v, uint32_t *insn)
 {
-	uint32_t parcel[2];
-	uint64_t pc = v->vh.pc;
+	uint16_t parcel[2];
 	for (unsigned i = 0; i < 2; i++) {
-		uint64_t va = pc + 2 * i;
-		struct sv39_result r = translate(v, va, SV39_FETCH);
-		if (r.status != SV39_OK) {
-			deliver_walk_fault(v, &r, va, SV39_FETCH);
+		const uint16_t *p = shadow_fetch_ptr(&v->shadow, &v->vh, v->vh.pc + 2 * i);
+		if (!p)
 			return false;
-		}
-		const uint16_t *p = ram_gpa_to_hva(&v->guest->ram, r.gpa, 2);
-		if (!p) {
-			vtrap_enter(&v->vh, CAUSE_FETCH_ACCESS, va);
-			return false;
-		}
 		parcel[i] = *p;
 		if (i == 0 && INSN_IS_COMPRESSED(parcel[0])) {
 			*insn = parcel[0];
 			return true;
 		}
 	}
-	*insn = parcel[0] | parcel[1] << 16;
+	*insn = (uint32_t)parcel[0] | (uint32_t)parcel[1] << 16;
 	return true;
 }
 
-uint64_t vmem_read_u64(struct vcpu *v, uint64_t va, uint64_t *out)
+/* A lost race setting A (the guest changed the PTE meanwhile) is retried
+ * this often before the read gives up with an access fault. */
+#define READ_RETRIES 8
+
+uint64_t vmem_read_u64(struct vcpu *v, uint64_t va, uint64_t *out, uint64_t *fault_va)
 {
-	if (va % sizeof(uint64_t))
-		return CAUSE_LOAD_ACCESS;
-	struct sv39_result r = translate(v, va, SV39_LOAD);
-	if (r.status == SV39_PAGE_FAULT)
-		return CAUSE_LOAD_PAGE_FAULT;
-	const uint64_t *p = r.status == SV39_OK ? ram_gpa_to_hva(&v->guest->ram, r.gpa, 8) : NULL;
-	if (!p)
-		return CAUSE_LOAD_ACCESS;
-	*out = *p;
+	uint64_t value = 0;
+	for (unsigned i = 0; i < sizeof(value); i++) {
+		struct sv39_result r;
+		unsigned tries = 0;
+		do
+			r = translate(v, va + i, SV39_LOAD);
+		while (r.status == SV39_RETRY && ++tries < READ_RETRIES);
+		*fault_va = va + i;
+		if (r.status == SV39_PAGE_FAULT)
+			return CAUSE_LOAD_PAGE_FAULT;
+		const uint8_t *p = r.status == SV39_OK ? ram_gpa_to_hva(&v->guest->ram, r.gpa, 1)
+						       : NULL;
+		if (!p)
+			return CAUSE_LOAD_ACCESS;
+		value |= (uint64_t)*p << (8 * i);
+	}
+	*out = value;
 	return 0;
 }

@@ -1,8 +1,8 @@
 /*
  * Guest virtual memory as the hypervisor shell handles it: page faults
  * (shadow fill, the guest's own fault, or a load or store to emulate on a
- * device) and fetching the instruction the guest trapped on, all through
- * the proved walker and decoder.
+ * device) through the proved walker and decoder, and fetching the
+ * instruction the guest trapped on.
  */
 #ifndef HV_VMEM_H
 #define HV_VMEM_H
@@ -14,13 +14,18 @@
 
 /* A real page fault of cause (fetch/load/store page fault) at va. */
 void vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va);
-/* Read the instruction at the guest's pc as its MMU would fetch it. On a
- * fault the guest has received it and false is returned. */
+/* The instruction at the guest's pc that the hart just ran: read through
+ * the shadow translation the hart fetched it with (never a fresh walk of
+ * the guest's tables, which may have changed since without a fence, nor
+ * stval, which a hart need not write with it). False if that translation
+ * is gone: the guest then runs the instruction again, and takes whatever
+ * fault a fetch now takes. */
 bool vmem_fetch_insn(struct vcpu *v, uint32_t *insn);
 
-/* Read 8 bytes at guest virtual address va as a guest load would (for SBI
- * calls that take a pointer): 0, or the scause of the fault that load
- * takes (a misaligned va is reported as a load access fault). */
-uint64_t vmem_read_u64(struct vcpu *v, uint64_t va, uint64_t *out);
+/* Read the little-endian 8 bytes at guest virtual address va as the guest's
+ * own loads would, byte by byte (for SBI calls that take a pointer, which
+ * need not be aligned): 0, or the scause of the fault a load of the byte
+ * at *fault_va takes. */
+uint64_t vmem_read_u64(struct vcpu *v, uint64_t va, uint64_t *out, uint64_t *fault_va);
 
 #endif

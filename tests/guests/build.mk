@@ -2,7 +2,8 @@
 # raw binaries (under the hypervisor: -initrd, loaded at 0x80200000).
 GUEST_NAMES := hello csr_basic trap_ucall illegal_csr escape sbi csr_diff sbi_conf uart \
                mmio_attack vm_basic vm_attack vm_window vblk timer plic plic_attack \
-               vblk_attack vblk_irq smp hsm_stop
+               vblk_attack vblk_irq smp hsm_stop insn_fetch \
+               legacy_mask
 GUEST_MODES ?= native-stub native-opensbi hv-stub hv-opensbi hv-sliced
 # The modes of a guest that names none below.
 GUEST_MODES_ALL := native-stub native-opensbi hv-stub hv-opensbi
@@ -18,6 +19,8 @@ GUEST_MODES_mmio_attack := hv-stub hv-opensbi
 GUEST_MODES_vm_window := hv-stub hv-opensbi
 # So does hsm_stop (natively its hart would wait for ever).
 GUEST_MODES_hsm_stop := hv-stub hv-opensbi
+# The M-stub has no SBI v0.1 IPIs or fences: legacy_mask checks OpenSBI's.
+GUEST_MODES_legacy_mask := native-opensbi hv-stub hv-opensbi
 # plic_attack checks the hypervisor's PLIC answers; QEMU's own PLIC answers
 # other widths and unowned sources differently.
 GUEST_MODES_plic_attack := hv-stub hv-opensbi

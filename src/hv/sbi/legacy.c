@@ -14,11 +14,11 @@
  * fault delivered to the guest at the ecall: false then. */
 static bool read_hart_mask(struct vcpu *v, uint64_t va, uint64_t *harts)
 {
-	uint64_t mask;
-	uint64_t fault = vmem_read_u64(v, va, &mask);
+	uint64_t mask, fault_va;
+	uint64_t fault = vmem_read_u64(v, va, &mask, &fault_va);
 	if (fault) {
 		v->vh.pc -= 4;
-		vtrap_enter(&v->vh, fault, va);
+		vtrap_enter(&v->vh, fault, fault_va);
 		return false;
 	}
 	/* v0.1 has no error for harts that do not exist: they are left out. */
