@@ -1,8 +1,8 @@
 /*
- * Decoding a guest load or store that faulted on a device page, so the
- * hypervisor can emulate it: which register, how wide, signed or not, and
- * how long the instruction is. The address comes from stval, as the
- * hardware computed it. Pure: no memory, no state.
+ * Decoding a trapped guest load or store, so the hypervisor can emulate
+ * it: which register, how wide, signed or not, how long the instruction
+ * is, and its effective address as x[base] + offset. Pure: no memory, no
+ * state.
  */
 #ifndef CORE_MMIO_H
 #define CORE_MMIO_H
@@ -12,14 +12,18 @@
 
 #include "encoding.h"
 
-enum mmio_kind { MMIO_INVALID, MMIO_LOAD, MMIO_STORE };
+/* Integer loads and stores; FP loads (into an f register) and LR, which
+ * only RAM takes (a device gives them an access fault). */
+enum mmio_kind { MMIO_INVALID, MMIO_LOAD, MMIO_STORE, MMIO_FP_LOAD, MMIO_LR };
 
 struct mmio_insn {
 	enum mmio_kind kind;
 	unsigned width;   /* bytes: 1, 2, 4 or 8 */
-	bool sign_extend; /* lb, lh, lw, c.lw, c.lwsp */
-	unsigned reg;     /* x register: rd of a load, rs2 of a store */
+	bool sign_extend; /* lb, lh, lw, c.lw, c.lwsp, lr.w */
+	unsigned reg;     /* rd of a load or LR (an f register for MMIO_FP_LOAD), rs2 of a store */
 	unsigned len;     /* instruction length in bytes: 2 or 4 */
+	unsigned base;    /* x register of the base address */
+	int64_t offset;   /* the effective address is x[base] + offset, modulo 2^64 */
 };
 
 #ifdef __FRAMAC__
@@ -29,9 +33,9 @@ struct mmio_insn {
 /*
  * Decode insn (for a compressed instruction only the low 16 bits count).
  * Integer loads and stores of RV64I and the compressed c.lw, c.ld, c.sw,
- * c.sd, c.lwsp, c.ldsp, c.swsp, c.sdsp are MMIO_LOAD or MMIO_STORE;
- * everything else (FP loads and stores, AMOs, LR/SC, reserved encodings)
- * is MMIO_INVALID, for which the guest gets an access fault.
+ * c.sd, c.lwsp, c.ldsp, c.swsp, c.sdsp are MMIO_LOAD or MMIO_STORE; flw,
+ * fld, c.fld and c.fldsp MMIO_FP_LOAD; lr.w and lr.d MMIO_LR; everything
+ * else (FP stores, AMOs, SC, reserved encodings) is MMIO_INVALID.
  */
 struct mmio_insn mmio_decode(uint32_t insn);
 

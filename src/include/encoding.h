@@ -195,7 +195,43 @@
 #define INSN_CSR(i)       (((i) >> 20) & 0xfffU)
 #define INSN_FUNCT7(i)    (((i) >> 25) & 0x7fU)
 #define INSN_IS_COMPRESSED(i) (((i) & 3U) != 3U)
+#define OPCODE_LOAD       0x03U
+#define OPCODE_LOAD_FP    0x07U
+#define OPCODE_STORE      0x23U
+#define OPCODE_AMO        0x2fU
 #define OPCODE_SYSTEM     0x73U
+/* The fields below are cut with / and % rather than shifts and masks:
+ * the provers bound x % 2^n, not x & (2^n - 1) (see spec/mmio.acsl). */
+#define INSN_FUNCT5(i)    ((i) / 0x8000000U % 32U)
+#define AMO_FUNCT5_LR     0x02U
+#define REG_SP            2U
+/* Immediates of I-type (loads) and S-type (stores): 12-bit fields, to be
+ * sign-extended. */
+#define INSN_IMM_I(i)     ((i) / 0x100000U % 0x1000U)
+#define INSN_IMM_S(i)     ((i) / 0x2000000U % 128U * 32U + (i) / 128U % 32U)
+/* Compressed (RVC) fields: quadrant (bits 1:0), funct3 (15:13), the 3-bit
+ * registers rd'/rs2' (4:2) and rs1' (9:7) meaning x8..x15, rd (11:7) and
+ * rs2 (6:2). */
+#define INSN_C_QUADRANT(i)  ((i) % 4U)
+#define INSN_C_FUNCT3(i)    ((i) / 0x2000U % 8U)
+#define INSN_C_RD_PRIME(i)  (8U + (i) / 4U % 8U)
+#define INSN_C_RS1_PRIME(i) (8U + (i) / 128U % 8U)
+#define INSN_C_RD(i)        ((i) / 128U % 32U)
+#define INSN_C_RS2(i)       ((i) / 4U % 32U)
+/* RVC load/store offsets (zero-extended), bit by bit as the ISA manual
+ * gives them (inst[b] is (i) / 2^b % 2). c.lw/c.sw: [5:3] = inst[12:10],
+ * [2] = inst[6], [6] = inst[5]. */
+#define INSN_C_OFF_W(i) ((i) / 1024U % 8U * 8U + (i) / 64U % 2U * 4U + (i) / 32U % 2U * 64U)
+/* c.ld/c.sd/c.fld: [5:3] = inst[12:10], [7:6] = inst[6:5]. */
+#define INSN_C_OFF_D(i) ((i) / 1024U % 8U * 8U + (i) / 32U % 4U * 64U)
+/* c.lwsp: [5] = inst[12], [4:2] = inst[6:4], [7:6] = inst[3:2]. */
+#define INSN_C_OFF_LWSP(i) ((i) / 4096U % 2U * 32U + (i) / 16U % 8U * 4U + (i) / 4U % 4U * 64U)
+/* c.ldsp/c.fldsp: [5] = inst[12], [4:3] = inst[6:5], [8:6] = inst[4:2]. */
+#define INSN_C_OFF_LDSP(i) ((i) / 4096U % 2U * 32U + (i) / 32U % 4U * 8U + (i) / 4U % 8U * 64U)
+/* c.swsp: [5:2] = inst[12:9], [7:6] = inst[8:7]. */
+#define INSN_C_OFF_SWSP(i) ((i) / 512U % 16U * 4U + (i) / 128U % 4U * 64U)
+/* c.sdsp: [5:3] = inst[12:10], [8:6] = inst[9:7]. */
+#define INSN_C_OFF_SDSP(i) ((i) / 1024U % 8U * 8U + (i) / 128U % 8U * 64U)
 #define FUNCT3_PRIV       0U
 #define FUNCT3_CSRRW      1U
 #define FUNCT3_CSRRS      2U
