@@ -58,6 +58,8 @@ void devices_dt_params(const struct devices *d, struct guest_dt_params *dt);
 
 /* Whether a device answers at guest-physical gpa. */
 bool devices_mmio_at(const struct devices *d, uint64_t gpa);
+/* Whether the device at gpa takes an aligned access of width bytes. */
+bool devices_mmio_takes(const struct devices *d, uint64_t gpa, unsigned width);
 /* An aligned access of width 1, 2 or 4 bytes at gpa (a device address).
  * false: the device cannot take an access of that width (the guest gets
  * an access fault). */

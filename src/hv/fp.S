@@ -1,8 +1,9 @@
 /*
- * A guest's floating-point registers, saved to and restored from its vCPU
- * when another vCPU takes the hart (sched.c). The hypervisor itself is
- * built without FP and never touches them otherwise. The caller has made
- * sstatus.FS non-zero.
+ * A guest's floating-point registers: saved to and restored from its vCPU
+ * when another vCPU takes the hart (sched.c), and one of them written by
+ * an emulated FP load (vmem.c). The hypervisor itself is built without FP
+ * and never touches them otherwise. The caller has made sstatus.FS
+ * non-zero.
  */
 #include "hv/asm_offsets.h"
 
@@ -86,3 +87,19 @@ fp_restore:
 	ld	t0, VCPU_FCSR(a0)
 	fscsr	t0
 	ret
+
+/* fp_write(reg, value): f[reg] = value (the 64 bits as they are). */
+	.globl fp_write
+fp_write:
+	.option push
+	.option norvc
+	la	t0, 1f
+	slli	a0, a0, 3
+	add	t0, t0, a0
+	jr	t0
+1:
+	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	fmv.d.x	f\n, a1
+	ret
+	.endr
+	.option pop

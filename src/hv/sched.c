@@ -3,6 +3,7 @@
 #include "encoding.h"
 #include "hv/console.h"
 #include "hv/devices.h"
+#include "hv/fp.h"
 #include "hv/host_plic.h"
 #include "hv/machine.h"
 #include "hv/stats.h"
@@ -19,9 +20,6 @@
 /* entry.S: continue at fn(h) on the stack whose top is sp. */
 __attribute__((noreturn)) void hart_switch_stack(uint64_t sp, void (*fn)(struct hart *),
 						 struct hart *h);
-/* fp.S: the guest's floating-point registers, to and from v. */
-void fp_save(struct vcpu *v);
-void fp_restore(struct vcpu *v);
 
 static enum vcpu_state state_of(const struct vcpu *v)
 {

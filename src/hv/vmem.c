@@ -6,9 +6,11 @@
 #include "core/sv39.h"
 #include "core/vtrap.h"
 #include "encoding.h"
+#include "hv/fp.h"
 #include "hv/guest.h"
 #include "hv/shadow.h"
 #include "hv/stop.h"
+#include "lib/csr.h"
 
 /* The same instruction faulting on the same page this many times in a row,
  * with no shadow flush in between, means the fill cannot satisfy the
@@ -75,15 +77,27 @@ static void note_fill(struct vcpu *v, uint64_t cause, uint64_t va, const struct 
 	}
 }
 
-#define OPCODE_AMO 0x2fU
-#define AMO_FUNCT5_LR 0x02U
+/* A lost race setting A/D (the guest changed the PTE meanwhile) is retried
+ * this often before the access gives up with an access fault. */
+#define WALK_RETRIES 8
+
+static struct sv39_result translate_settled(const struct vcpu *v, uint64_t va,
+					    enum sv39_access acc)
+{
+	struct sv39_result r;
+	unsigned tries = 0;
+	do
+		r = translate(v, va, acc);
+	while (r.status == SV39_RETRY && ++tries < WALK_RETRIES);
+	return r;
+}
 
 /* The access fault for what a device cannot take: an AMO is a store/AMO
  * access (QEMU 7.2 reports some as loads), LR a load, the rest as trapped. */
 static uint64_t device_access_fault(uint32_t insn, enum sv39_access acc)
 {
 	if (INSN_OPCODE(insn) == OPCODE_AMO)
-		return INSN_FUNCT7(insn) >> 2 == AMO_FUNCT5_LR ? CAUSE_LOAD_ACCESS
+		return INSN_FUNCT5(insn) == AMO_FUNCT5_LR ? CAUSE_LOAD_ACCESS
 							      : CAUSE_STORE_ACCESS;
 	return acc == SV39_LOAD ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
 }
@@ -104,42 +118,168 @@ static bool device_access(struct vcpu *v, const struct mmio_insn *d, uint64_t gp
 	return done;
 }
 
-/* A load the guest's tables allow but no shadow leaf can express: vS
- * reading an execute-only vU page under SUM and MXR (a shadow leaf may not
- * make a vU page executable for vS, and without R the hardware refuses). */
-static void ram_load(struct vcpu *v, const struct mmio_insn *d, uint32_t insn, uint64_t gpa,
-		     uint64_t *raw)
+/* Where (part of) an access goes: guest RAM (hva), else a device (gpa). */
+struct byte_target {
+	uint8_t *hva;
+	uint64_t gpa;
+};
+
+/* Where an aligned access of width bytes at va goes, as the guest's own
+ * would through its tables: 0, or the scause of its fault (a device that
+ * does not take that width faults too). Nothing is accessed yet. */
+static uint64_t byte_target(struct vcpu *v, uint64_t va, enum sv39_access acc, unsigned width,
+			    struct byte_target *t)
 {
-	if (d->kind != MMIO_LOAD)
-		guest_stop(v, "cannot emulate instruction %x loading from %lx", insn, gpa);
-	const uint8_t *p = ram_gpa_to_hva(&v->guest->ram, gpa, d->width);
-	if (!p || gpa % PAGE_SIZE + d->width > PAGE_SIZE)
-		guest_stop(v, "cannot emulate a load crossing a page at %lx", gpa);
-	*raw = 0;
-	memcpy(raw, p, d->width);
+	struct sv39_result r = translate_settled(v, va, acc);
+	if (r.status == SV39_PAGE_FAULT)
+		return page_fault_cause[acc];
+	if (r.status != SV39_OK)
+		return access_fault_cause[acc];
+	struct guest *g = v->guest;
+	t->gpa = r.gpa;
+	t->hva = ram_gpa_to_hva(&g->ram, r.gpa, width);
+	return t->hva || devices_mmio_takes(&g->dev, r.gpa, width) ? 0 : access_fault_cause[acc];
+}
+
+/* A store across pages, byte by byte (as QEMU's harts do it): every byte
+ * is translated first, and if one faults the guest gets that fault
+ * (*fault_va: the portion that faulted) with nothing stored; else the
+ * bytes of value go to RAM or the device in address order. */
+static uint64_t store_across(struct vcpu *v, uint64_t ea, unsigned width, uint64_t value,
+			     uint64_t *fault_va)
+{
+	struct byte_target t[sizeof(uint64_t)];
+	for (unsigned i = 0; i < width; i++) {
+		uint64_t fault = byte_target(v, ea + i, SV39_STORE, 1, &t[i]);
+		if (fault) {
+			*fault_va = ea + i;
+			return fault;
+		}
+	}
+	struct guest *g = v->guest;
+	for (unsigned i = 0; i < width; i++) {
+		uint8_t byte = (uint8_t)(value >> (8 * i));
+		if (t[i].hva)
+			*t[i].hva = byte;
+		else
+			devices_mmio_write(&g->dev, t[i].gpa, 1, byte);
+	}
+	guest_sync_irqs(g);
+	return 0;
+}
+
+/* One aligned part of a load, width bytes at a target byte_target found. */
+static uint64_t load_part(struct vcpu *v, const struct byte_target *t, unsigned width)
+{
+	uint64_t value = 0;
+	if (t->hva)
+		memcpy(&value, t->hva, width);
+	else
+		devices_mmio_read(&v->guest->dev, t->gpa, width, &value);
+	return value;
+}
+
+/* A load within one page of RAM (the case no shadow leaf expresses). */
+static uint64_t load_within(struct vcpu *v, uint64_t ea, unsigned width, uint64_t *raw,
+			    uint64_t *fault_va)
+{
+	struct byte_target t;
+	*fault_va = ea;
+	uint64_t fault = byte_target(v, ea, SV39_LOAD, width, &t);
+	if (!fault)
+		*raw = load_part(v, &t, width);
+	return fault;
+}
+
+/* A load across pages as QEMU's harts do it: two aligned loads of its
+ * width, one on each page (a device gets one of them whole), combined;
+ * both translated first, and the guest gets the first fault (*fault_va:
+ * the portion that faulted). */
+static uint64_t load_across(struct vcpu *v, uint64_t ea, unsigned width, uint64_t *raw,
+			    uint64_t *fault_va)
+{
+	uint64_t first = ea & ~(uint64_t)(width - 1), second = first + width;
+	struct byte_target t[2];
+	uint64_t fault = byte_target(v, first, SV39_LOAD, width, &t[0]);
+	*fault_va = ea;
+	if (!fault) {
+		fault = byte_target(v, second, SV39_LOAD, width, &t[1]);
+		*fault_va = second;
+	}
+	if (fault)
+		return fault;
+	unsigned shift = 8 * (unsigned)(ea - first);
+	*raw = load_part(v, &t[0], width) >> shift | load_part(v, &t[1], width) << (8 * width - shift);
+	guest_sync_irqs(v->guest);
+	return 0;
+}
+
+/* Which decoded accesses a path carries out: a device takes integer loads
+ * and stores only; the load that no shadow leaf can express (vS reading
+ * an execute-only vU page under SUM and MXR) is any load form. */
+static bool kind_allowed(const struct mmio_insn *d, enum sv39_access acc, bool on_device)
+{
+	if (acc == SV39_STORE)
+		return d->kind == MMIO_STORE;
+	return d->kind == MMIO_LOAD || (!on_device && (d->kind == MMIO_FP_LOAD || d->kind == MMIO_LR));
+}
+
+/* An FP load's value into f[reg] (fp.S); the guest's FP state is then
+ * dirty. A single-precision value is NaN-boxed. */
+static void write_fp_register(struct vcpu *v, const struct mmio_insn *d, uint64_t raw)
+{
+	if (d->width == 4)
+		raw = UL(0xffffffff00000000) | (raw & UL(0xffffffff));
+	csr_set(CSR_SSTATUS, SSTATUS_FS);
+	fp_write(d->reg, raw);
+	v->vh.sstatus |= SSTATUS_FS;
 }
 
 /* The one place a trapped load or store is fetched, decoded by the proved
- * decoder and carried out: on a device (device pages are never
- * shadow-mapped) or, for ram_load's case, on RAM. Writes rd and steps pc;
- * or gives the guest the access fault hardware gives for an access the
- * device cannot take (misaligned, atomic, floating-point, wider than the
- * register). */
-static void emulate_access(struct vcpu *v, uint64_t gpa, uint64_t va, enum sv39_access acc,
+ * decoder and carried out; the guest faulted at va, on a device page
+ * (never shadow-mapped) or, for the load kind_allowed names, on RAM.
+ * Writes the destination register and steps pc; or gives the guest the
+ * fault hardware gives: an access fault for what a device cannot take
+ * (misaligned, atomic, floating-point, wider than the register), the
+ * fault of the first part that faults in an access across pages, which
+ * is carried out as QEMU's harts do (loads as two aligned loads, stores
+ * byte by byte), all of it or none. The effective address is the
+ * instruction's own (x[base] + offset); an instruction whose access does
+ * not hold the address the hart faulted at is refused with an access
+ * fault, never half done. */
+static void emulate_access(struct vcpu *v, uint64_t va, uint64_t gpa, enum sv39_access acc,
 			   bool on_device)
 {
 	uint32_t insn;
 	if (!vmem_fetch_insn(v, &insn))
 		return;
 	struct mmio_insn d = mmio_decode(insn);
+	uint64_t ea = v->x[d.base] + (uint64_t)d.offset;
+	bool across = ea % PAGE_SIZE + d.width > PAGE_SIZE;
 	uint64_t raw = 0;
-	if (!on_device) {
-		ram_load(v, &d, insn, gpa, &raw);
-	} else if (!device_access(v, &d, gpa, acc, &raw)) {
+	bool matches = across ? va - ea < d.width : ea == va;
+	if (!kind_allowed(&d, acc, on_device) || !matches) {
 		vtrap_enter(&v->vh, device_access_fault(insn, acc), va);
 		return;
 	}
-	if (d.kind == MMIO_LOAD && d.reg != 0)
+	if (on_device && !across) {
+		if (!device_access(v, &d, gpa, acc, &raw)) {
+			vtrap_enter(&v->vh, device_access_fault(insn, acc), va);
+			return;
+		}
+	} else {
+		uint64_t fault_va, fault = acc == SV39_STORE
+			? store_across(v, ea, d.width, v->x[d.reg], &fault_va)
+			: across ? load_across(v, ea, d.width, &raw, &fault_va)
+				 : load_within(v, ea, d.width, &raw, &fault_va);
+		if (fault) {
+			vtrap_enter(&v->vh, fault, fault_va);
+			return;
+		}
+	}
+	if (d.kind == MMIO_FP_LOAD)
+		write_fp_register(v, &d, raw);
+	else if (acc == SV39_LOAD && d.reg != 0)
 		v->x[d.reg] = mmio_load_value(raw, d.width, d.sign_extend);
 	v->vh.pc += d.len;
 }
@@ -159,7 +299,7 @@ void vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va)
 		 * hardware gives for missing memory (also for fetching from a
 		 * device). */
 		if (acc != SV39_FETCH && devices_mmio_at(&g->dev, r.gpa))
-			emulate_access(v, r.gpa, va, acc, true);
+			emulate_access(v, va, r.gpa, acc, true);
 		else
 			vtrap_enter(&v->vh, access_fault_cause[acc], va);
 		return;
@@ -172,7 +312,7 @@ void vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va)
 	enum shadow_ctx ctx = shadow_ctx_of(&v->vh);
 	uint64_t leaf = sv39_shadow_leaf(&r, ctx, &g->ram.map);
 	if (!leaf && acc == SV39_LOAD) {
-		emulate_access(v, r.gpa, va, acc, false);
+		emulate_access(v, va, r.gpa, acc, false);
 		return;
 	}
 	if (!leaf)
@@ -199,19 +339,11 @@ bool vmem_fetch_insn(struct vcpu *v, uint32_t *insn)
 	return true;
 }
 
-/* A lost race setting A (the guest changed the PTE meanwhile) is retried
- * this often before the read gives up with an access fault. */
-#define READ_RETRIES 8
-
 uint64_t vmem_read_u64(struct vcpu *v, uint64_t va, uint64_t *out, uint64_t *fault_va)
 {
 	uint64_t value = 0;
 	for (unsigned i = 0; i < sizeof(value); i++) {
-		struct sv39_result r;
-		unsigned tries = 0;
-		do
-			r = translate(v, va + i, SV39_LOAD);
-		while (r.status == SV39_RETRY && ++tries < READ_RETRIES);
+		struct sv39_result r = translate_settled(v, va + i, SV39_LOAD);
 		*fault_va = va + i;
 		if (r.status == SV39_PAGE_FAULT)
 			return CAUSE_LOAD_PAGE_FAULT;

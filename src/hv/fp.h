@@ -1,0 +1,16 @@
+/* A guest's floating-point registers, reached by the hypervisor (fp.S):
+ * the caller has made the real sstatus.FS non-zero. */
+#ifndef HV_FP_H
+#define HV_FP_H
+
+#include <stdint.h>
+
+struct vcpu;
+
+/* The real FP registers and fcsr into v, and back. */
+void fp_save(struct vcpu *v);
+void fp_restore(struct vcpu *v);
+/* f[reg] = value, the 64 bits as they are (reg < 32). */
+void fp_write(unsigned reg, uint64_t value);
+
+#endif
