@@ -324,7 +324,8 @@ void hv_main(uint64_t hartid, uint64_t dtb_pa)
 	/* A real ASID per shadow root, if the harts have enough; ASID 0 is
 	 * the hypervisor's own. Otherwise every root switch fences. */
 	unsigned bits = asid_bits();
-	bool unique_asids = (UL(1) << bits) > 1 + SHADOW_ASIDS * (uint64_t)nvcpus;
+	uint64_t asid_first = shadow_asid_first(bits, nvcpus);
+	bool unique_asids = asid_first != 0;
 	for (unsigned i = 0; i < m->nharts; i++)
 		m->harts[i].asid_fence = !unique_asids;
 	hv_printf("hv: %u host hart%s, real timer through %s, %u ASID bits (%s)\n", m->nharts,
@@ -332,7 +333,7 @@ void hv_main(uint64_t hartid, uint64_t dtb_pa)
 		  unique_asids ? "one per shadow root" : "a fence on every root switch");
 
 	setup_disks(m);
-	setup_guests(m, &busy, unique_asids ? 1 : 0);
+	setup_guests(m, &busy, asid_first);
 	pin_vcpus(m);
 	setup_host_plic(m, boot);
 	print_layout(m, firmware, image, pool);

@@ -23,6 +23,15 @@
 /* Real ASIDs one set of roots takes: one per context and one for Bare. */
 #define SHADOW_ASIDS (SHADOW_CTXS + 1)
 
+/* The first real ASID for shadow roots on harts with asid_bits ASID bits,
+ * when nvcpus vCPUs need SHADOW_ASIDS each: 1 if they all fit (ASID 0 is
+ * the hypervisor's own), else 0: every root then has ASID 0, and a root
+ * switch fences (correct on any hart, if slower). */
+static inline uint64_t shadow_asid_first(unsigned asid_bits, uint64_t nvcpus)
+{
+	return asid_bits < 64 && (UL(1) << asid_bits) > 1 + SHADOW_ASIDS * nvcpus ? 1 : 0;
+}
+
 struct shadow {
 	uint64_t *root[SHADOW_CTXS];
 	uint64_t *bare_root;
