@@ -58,58 +58,26 @@ static void ld_at(void)
 	a_value = v;
 }
 
-/* The encodings the assembler of an rv64imac guest does not take, with
- * the registers they name: base a1, destination a0 or fa0. */
-static void lr_w_at(void)
-{
-	uint64_t v;
-	__asm__ volatile("mv a1, %1\n.word 0x1005a52f\nmv %0, a0" /* lr.w a0, (a1) */
-			 : "=r"(v)
-			 : "r"(a_addr)
-			 : "a0", "a1", "memory");
-	a_value = v;
-}
+/* A load by encoding (the assembler of an rv64imac guest takes none of
+ * these) with base a1 = a_addr, whose value ends in a0 (FP loads: moved
+ * there from fa0 by fmv.x.d a0, fa0). */
+#define RAW_LOAD(name, words)                                                    \
+	static void name(void)                                                   \
+	{                                                                        \
+		uint64_t v;                                                      \
+		__asm__ volatile("mv a1, %1\n" words "\nmv %0, a0"               \
+				 : "=r"(v)                                       \
+				 : "r"(a_addr)                                   \
+				 : "a0", "a1", "memory");                        \
+		a_value = v;                                                     \
+	}
+#define FMV_X_D_A0_FA0 ".word 0xe2050553"
 
-static void lr_d_at(void)
-{
-	uint64_t v;
-	__asm__ volatile("mv a1, %1\n.word 0x1005b52f\nmv %0, a0" /* lr.d a0, (a1) */
-			 : "=r"(v)
-			 : "r"(a_addr)
-			 : "a0", "a1", "memory");
-	a_value = v;
-}
-
-/* fmv.x.d a0, fa0 after the load. */
-static void flw_at(void)
-{
-	uint64_t v;
-	__asm__ volatile("mv a1, %1\n.word 0x0005a507\n.word 0xe2050553\nmv %0, a0"
-			 : "=r"(v)
-			 : "r"(a_addr)
-			 : "a0", "a1", "memory"); /* flw fa0, 0(a1) */
-	a_value = v;
-}
-
-static void fld_at(void)
-{
-	uint64_t v;
-	__asm__ volatile("mv a1, %1\n.word 0x0005b507\n.word 0xe2050553\nmv %0, a0"
-			 : "=r"(v)
-			 : "r"(a_addr)
-			 : "a0", "a1", "memory"); /* fld fa0, 0(a1) */
-	a_value = v;
-}
-
-static void c_fld_at(void)
-{
-	uint64_t v;
-	__asm__ volatile("mv a1, %1\n.2byte 0x2188\n.word 0xe2050553\nmv %0, a0"
-			 : "=r"(v)
-			 : "r"(a_addr)
-			 : "a0", "a1", "memory"); /* c.fld fa0, 0(a1) */
-	a_value = v;
-}
+RAW_LOAD(lr_w_at, ".word 0x1005a52f")                   /* lr.w a0, (a1) */
+RAW_LOAD(lr_d_at, ".word 0x1005b52f")                   /* lr.d a0, (a1) */
+RAW_LOAD(flw_at, ".word 0x0005a507\n" FMV_X_D_A0_FA0)   /* flw fa0, 0(a1) */
+RAW_LOAD(fld_at, ".word 0x0005b507\n" FMV_X_D_A0_FA0)   /* fld fa0, 0(a1) */
+RAW_LOAD(c_fld_at, ".2byte 0x2188\n" FMV_X_D_A0_FA0)    /* c.fld fa0, 0(a1) */
 
 /* Run fn at addr; true if it ran without a trap (else the trap is said). */
 static bool run(void (*fn)(void), uint64_t addr, const char *what)
