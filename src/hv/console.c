@@ -145,8 +145,10 @@ void hv_panic(const char *fmt, ...)
 }
 
 /* With the lock held: the input to the next guest still running, if
- * there is another; the input waiting for the old one is dropped. */
-static void next_focus(void)
+ * there is another. Input waiting for the old one is dropped when the
+ * switch key moved it (it was typed for that guest), kept when the old
+ * one is over. */
+static void next_focus(bool drop_waiting)
 {
 	unsigned old = con.focus;
 	for (unsigned k = 1; k < con.nguests; k++) {
@@ -158,7 +160,8 @@ static void next_focus(void)
 	}
 	if (con.focus == old)
 		return;
-	con.in_count = 0;
+	if (drop_waiting)
+		con.in_count = 0;
 	break_line(NULL);
 	char msg[64];
 	int n = fmt_snprintf(msg, sizeof(msg), "hv: console input now goes to guest %u\n",
@@ -171,7 +174,7 @@ void console_guest_over(unsigned index)
 	spin_lock(&con.lock);
 	con.over |= UINT32_C(1) << index;
 	if (con.focus == index)
-		next_focus();
+		next_focus(false);
 	spin_unlock(&con.lock);
 }
 
@@ -184,7 +187,7 @@ static void pull_input(void)
 		if (c < 0)
 			return;
 		if (c == CONSOLE_SWITCH_KEY && con.nguests > 1) {
-			next_focus();
+			next_focus(true);
 			continue;
 		}
 		con.input[(con.in_head + con.in_count) % INPUT_SIZE] = (char)c;

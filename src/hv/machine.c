@@ -28,8 +28,9 @@ void machine_guest_over(struct guest *g)
 	bool failed = machine.any_failed;
 	spin_unlock(&machine.lock);
 	if (!all) {
-		hv_printf("hv: guest %u is over; the other guests go on\n", g->index);
+		/* Input typed once this is said is for a guest still running. */
 		console_guest_over(g->index);
+		hv_printf("hv: guest %u is over; the other guests go on\n", g->index);
 		return;
 	}
 	if (machine.nguests > 1)
