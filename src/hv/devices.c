@@ -182,18 +182,22 @@ bool devices_mmio_at(const struct devices *d, uint64_t gpa)
  * accesses (reg-io-width 1), wider ones reach the register at the address
  * and carry its value in the low byte, as QEMU's serial device does. The
  * PLIC's registers take 32-bit accesses only. */
+static bool takes(enum device dev, unsigned width)
+{
+	return dev != DEV_NONE && (dev != DEV_PLIC || width == 4);
+}
+
 bool devices_mmio_takes(const struct devices *d, uint64_t gpa, unsigned width)
 {
 	uint64_t off;
-	enum device dev = device_at(d, gpa, &off);
-	return dev != DEV_NONE && (dev != DEV_PLIC || width == 4);
+	return takes(device_at(d, gpa, &off), width);
 }
 
 bool devices_mmio_read(struct devices *d, uint64_t gpa, unsigned width, uint64_t *value)
 {
-	uint64_t off = 0;
+	uint64_t off;
 	enum device dev = device_at(d, gpa, &off);
-	if (!devices_mmio_takes(d, gpa, width))
+	if (!takes(dev, width))
 		return false;
 	spin_lock(&d->lock);
 	switch (dev) {
@@ -214,9 +218,9 @@ bool devices_mmio_read(struct devices *d, uint64_t gpa, unsigned width, uint64_t
 
 bool devices_mmio_write(struct devices *d, uint64_t gpa, unsigned width, uint64_t value)
 {
-	uint64_t off = 0;
+	uint64_t off;
 	enum device dev = device_at(d, gpa, &off);
-	if (!devices_mmio_takes(d, gpa, width))
+	if (!takes(dev, width))
 		return false;
 	spin_lock(&d->lock);
 	switch (dev) {

@@ -59,7 +59,6 @@ struct guest {
 	enum guest_end ending;
 	bool failed;         /* it stopped on an error or powered off with one */
 	bool finishing;      /* one hart is restarting it or ending it */
-	bool over;           /* ended for good */
 	unsigned nvcpus;
 	struct vcpu vcpus[GUEST_MAX_VCPUS];
 };

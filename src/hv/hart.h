@@ -23,7 +23,6 @@ struct vcpu;
 struct hart {
 	uint64_t stack_top; /* the hypervisor's stack on this hart */
 	uint64_t hartid;
-	unsigned index;     /* in the boot table */
 	bool sstc;          /* real timer through stimecmp, else SBI set_timer */
 	uint64_t timebase_hz;
 	bool asid_fence;    /* too few ASID bits: fence on every satp switch */

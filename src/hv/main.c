@@ -79,8 +79,7 @@ static void setup_harts(struct machine *m, uint64_t boot_hartid)
 			const struct platform_hart *ph = &p->harts[i];
 			if ((ph->hartid == boot_hartid) != (pass == 0))
 				continue;
-			struct hart *h = &m->harts[m->nharts];
-			h->index = m->nharts++;
+			struct hart *h = &m->harts[m->nharts++];
 			h->hartid = ph->hartid;
 			h->stack_top = (uint64_t)(uintptr_t)(h->stack + HART_STACK_SIZE);
 			h->sstc = platform_isa_has(ph->isa, "sstc");

@@ -50,7 +50,6 @@ static void finish_guest(struct guest *g)
 			  why);
 		g->failed = true;
 	}
-	g->over = true;
 	machine_guest_over(g);
 }
 

@@ -139,6 +139,11 @@ static void test_probe_without_plic_or_hart_reports_none(void **state)
 	assert_int_equal(platform_probe(&p, build_tree(1, 1, false)), 0);
 	assert_int_equal(p.plic.size, 0);
 	assert_false(p.harts[0].has_plic_context);
+	/* Only the harts the tree has are listed: hart 3 of a one-hart tree
+	 * is not there for the boot code to find. */
+	assert_int_equal(platform_probe(&p, build_tree(1, 1, true)), 0);
+	assert_int_equal(p.nharts, 1);
+	assert_int_equal(p.harts[0].hartid, 0);
 	assert_int_equal(platform_probe(&p, build_tree(0, 1, true)), 0);
 	assert_int_equal(p.nharts, 0);
 	assert_string_equal(p.isa, "");
