@@ -45,6 +45,7 @@ include tests/guests/build.mk
 include tests/unit/build.mk
 include tests/fuzz/build.mk
 include proofs/build.mk
+include bench/build.mk
 
 all: $(MSTUB_ELF) $(HV_ELF) $(GUEST_BINS)
 
@@ -95,7 +96,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-all
 
 check-all: unit structure fuzz-short prove guest-tests guest-diff guest-isolation \
-           linux-test-hv linux-test-guests linux-shell-test uboot-test
+           linux-test-hv linux-test-guests linux-shell-test uboot-test bench-smoke
 
 # The hypervisor's module graph has no cycle and its objects no mutable
 # file-level state beyond the boot tables (tests/structure/check.py).

@@ -8,7 +8,7 @@ packages=(
   qemu-system-misc opensbi u-boot-qemu
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
   frama-c-base why3 z3 cvc4
-  libcmocka-dev pkg-config
+  libcmocka-dev pkg-config gnuplot-nox
   clang libclang-rt-14-dev
   linux-source-6.1
   gcc-riscv64-linux-gnu libc6-dev-riscv64-cross flex bison bc
