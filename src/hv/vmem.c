@@ -324,18 +324,20 @@ void vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va)
 
 bool vmem_fetch_insn(struct vcpu *v, uint32_t *insn)
 {
-	uint16_t parcel[2];
-	for (unsigned i = 0; i < 2; i++) {
-		const uint16_t *p = shadow_fetch_ptr(&v->shadow, &v->vh, v->vh.pc + 2 * i);
-		if (!p)
-			return false;
-		parcel[i] = *p;
-		if (i == 0 && INSN_IS_COMPRESSED(parcel[0])) {
-			*insn = parcel[0];
-			return true;
-		}
+	uint64_t pc = v->vh.pc;
+	const uint16_t *low = shadow_fetch_ptr(&v->shadow, &v->vh, pc);
+	if (!low)
+		return false;
+	if (INSN_IS_COMPRESSED(*low)) {
+		*insn = *low;
+		return true;
 	}
-	*insn = (uint32_t)parcel[0] | (uint32_t)parcel[1] << 16;
+	/* The leaf that maps the first parcel maps its whole page. */
+	const uint16_t *high = (pc + 2) % PAGE_SIZE ? low + 1
+				: shadow_fetch_ptr(&v->shadow, &v->vh, pc + 2);
+	if (!high)
+		return false;
+	*insn = (uint32_t)*low | (uint32_t)*high << 16;
 	return true;
 }
 
