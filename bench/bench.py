@@ -137,6 +137,33 @@ def hv_causes(log):
     return causes
 
 
+def hv_shadow(log):
+    """The hypervisor's shadow and page-pool counts, printed when the guest ends."""
+    found = {}
+    with open(log, errors="replace") as f:
+        text = f.read()
+    m = re.search(r"^hv: shadow: (\d+) fills, (\d+) flushes \(all or one page\), "
+                  r"(\d+) real satp writes", text, re.M)
+    if m:
+        found.update(shadow_fills=int(m.group(1)), shadow_flushes=int(m.group(2)),
+                     satp_writes=int(m.group(3)))
+    m = re.search(r"^hv: page pool \(all guests\): (\d+) of (\d+) pages", text, re.M)
+    if m:
+        found.update(pool_peak_pages=int(m.group(1)), pool_pages=int(m.group(2)))
+    return found
+
+
+def image_size(hv_elf):
+    """Bytes of the hypervisor's image in memory: code, data and bss."""
+    size = 0
+    for line in subprocess.run([READELF, "-lW", hv_elf], check=True, capture_output=True,
+                               text=True).stdout.splitlines():
+        f = line.split()
+        if f and f[0] == "LOAD":
+            size += int(f[5], 16)
+    return size
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
@@ -213,6 +240,7 @@ def main():
         results[cfg] = {"firmware": fw, "phases_reached": reached, "insns": insns,
                         "trap_episodes": traps, "hv_traps_by_cause": hv_causes(log),
                         "hv_profile": read_profile(profile, funcs) if hv else {},
+                        "hv_shadow": hv_shadow(log) if hv else {},
                         "wall": []}
     for i in range(runs):
         for cfg, fw, hv in configs:
@@ -226,7 +254,7 @@ def main():
         return sum(results[cfg]["insns"][p][r] for p in phases for r in RANGES)
 
     report = {"name": name, "configs": results, "instructions_ratio": {}, "wall_ratio": {},
-              "kernel_entry_to_end_ratio": {}}
+              "kernel_entry_to_end_ratio": {}, "hv_image_bytes": image_size(hv_elf)}
     native_wall = statistics.median(results["native"]["wall"])
     for cfg, fw, hv in configs:
         results[cfg]["wall_median"] = statistics.median(results[cfg]["wall"])
@@ -299,6 +327,8 @@ def check_smoke(res):
     episodes = sum(t["traps"] for t in hv["trap_episodes"].values())
     traps = sum(hv["hv_traps_by_cause"].values())
     # Every trap is one episode, except the last (the power-off call never returns).
+    if not hv["hv_shadow"].get("pool_peak_pages"):
+        wrong.append("hv-stub: no shadow or page-pool counts in its output")
     if not hv["trap_episodes"].get("sbi") or episodes != traps - 1:
         wrong.append(f"hv-stub: {episodes} trap episodes counted, the hypervisor took {traps} traps")
     for w in wrong:
@@ -343,6 +373,12 @@ def print_table(report, configs):
         print(f"{c}: where the hypervisor's instructions go (top functions)")
         for fn, n in list(prof.items())[:12]:
             print(f"  {fn:<34}{n / 1e6:>10.2f} M{100 * n / hv_total:>9.1f} %")
+        sh = res[c]["hv_shadow"]
+        if sh:
+            print(f"{c}: {sh['shadow_fills']} shadow fills, {sh['shadow_flushes']} flushes, "
+                  f"{sh['satp_writes']} real satp writes; memory: image "
+                  f"{report['hv_image_bytes'] // 1024} KiB + shadow pool peak "
+                  f"{sh['pool_peak_pages'] * 4} KiB (of {sh['pool_pages'] * 4} KiB)")
         causes = res[c]["hv_traps_by_cause"]
         if causes:
             print(f"{c}: traps by cause, as the hypervisor counted them")

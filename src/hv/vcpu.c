@@ -116,6 +116,7 @@ void vcpu_load_real_state(struct vcpu *v)
 	uint64_t want_satp = shadow_satp(&v->shadow, &v->vh);
 	if (want_satp != h->real_satp) {
 		csr_write(CSR_SATP, want_satp);
+		v->stats.satp_writes++;
 		if (h->asid_fence)
 			sfence_vma_all();
 		h->real_satp = want_satp;

@@ -27,6 +27,8 @@ struct trap_stats {
 	/* Real interrupts served while no guest ran on the hart (no trap). */
 	uint64_t in_wfi[IRQ_M_EXT + 1];
 	uint64_t other;
+	/* Real satp writes made to run this vCPU. */
+	uint64_t satp_writes;
 };
 
 /* SBI HSM states a vCPU can be in (SBI v2.0 9.1; the pending states of a
