@@ -9,7 +9,9 @@ taking turns, median of --runs. The table goes to the terminal, the figures
 to BUILD/bench/NAME.json.
 
 usage: bench.py [--runs N] [--smoke] BUILD PLUGIN
-  default: the Linux test suite (BUILD/linux/Image and initramfs.cpio);
+  default: the Linux test suite (BUILD/linux/Image and initramfs.cpio), then
+           its init's bench=loop (compute-bound, no system calls) and
+           bench=fork (fork, page faults, exec) workloads, each as linux-NAME;
   --smoke: the hello guest, natively and on the stub, one wall run: the
            smallest case, which make check runs so that this cannot rot.
 """
@@ -179,13 +181,16 @@ def main():
     funcs = functions_of(hv_elf)
 
     if a.smoke:
-        name, runs = "smoke", 1
+        workloads, runs = [("smoke", [])], 1
         guest_native = ["--guest", os.path.join(build, "guests", "hello.elf")]
         guest_hv = ["--guest", os.path.join(build, "guests", "hello.bin")]
         configs = [("native", "stub", None), ("hv-stub", "stub", hv_elf)]
         append, native_mem = [], "128M"
     else:
-        name, runs = "linux", a.runs
+        # The suite, then a compute-bound and a process-heavy program (init.c).
+        workloads = [("linux", []), ("linux-loop", ["bench=loop"]),
+                     ("linux-fork", ["bench=fork"])]
+        runs = a.runs
         linux = os.path.join(build, "linux")
         guest_native = ["--guest", os.path.join(linux, "Image"),
                         "--guest-initrd", os.path.join(linux, "initramfs.cpio")]
@@ -194,14 +199,14 @@ def main():
                    ("hv-opensbi", "opensbi", hv_elf)]
         append, native_mem = ["console=hvc0", "earlycon=sbi", "panic=-1"], "256M"
 
-    def command(fw, hv, disk, counted, counts_file, profile_file=None):
+    def command(fw, hv, disk, extra, counted, counts_file, profile_file=None):
         cmd = [QEMU_SH, "--firmware", fw]
         if hv:
             cmd += ["--hv", hv] + guest_hv
-            app = (["hv.mem=256M"] if not a.smoke else []) + append
+            app = (["hv.mem=256M"] if not a.smoke else []) + append + extra
         else:
             cmd += ["--native"] + guest_native
-            app = append
+            app = append + extra
         if app:
             cmd += ["--append", " ".join(app)]
         if disk:
@@ -217,6 +222,22 @@ def main():
     # Natively the kernel gets the RAM a guest gets under the hypervisor.
     env_hv = dict(os.environ, BUILD=build, MEM="1G")
     env_native = dict(os.environ, BUILD=build, MEM=native_mem)
+    summary = []
+    for name, extra in workloads:
+        report = measure(a, name, extra, configs, runs, out, hv_elf, funcs, command,
+                         env_hv, env_native)
+        summary.append(report)
+    if len(summary) > 1:
+        print("\nbench: hypervisor / native, by workload (instructions whole run, "
+              "instructions from /init, wall time)")
+        for r in summary:
+            print(f"  {r['name']:<14}" + "".join(
+                f"  {fw}: {r['instructions_ratio'][fw]:.3f} {r['init_to_end_ratio'][fw]:.3f} "
+                f"{r['wall_ratio'][fw]:.3f}" for fw in r["instructions_ratio"]))
+
+
+def measure(a, name, extra, configs, runs, out, hv_elf, funcs, command, env_hv, env_native):
+    """One workload: counted runs, wall runs, the table, JSON and plots."""
     results = {}
 
     def fresh_disk(cfg):
@@ -232,7 +253,7 @@ def main():
         log = os.path.join(out, f"{name}-{cfg}-counted.log")
         print(f"bench: {name} {cfg}: counted run (log {log})", flush=True)
         profile = os.path.join(out, f"{name}-{cfg}.profile")
-        run(command(fw, hv, fresh_disk(cfg), True, counts, profile), log,
+        run(command(fw, hv, fresh_disk(cfg), extra, True, counts, profile), log,
             env_hv if hv else env_native)
         reached, insns, traps = read_counts(counts)
         if reached != len(PHASES) and not a.smoke:
@@ -245,7 +266,7 @@ def main():
     for i in range(runs):
         for cfg, fw, hv in configs:
             log = os.path.join(out, f"{name}-{cfg}-wall{i + 1}.log")
-            secs = run(command(fw, hv, fresh_disk(cfg), False, None), log,
+            secs = run(command(fw, hv, fresh_disk(cfg), extra, False, None), log,
                        env_hv if hv else env_native)
             results[cfg]["wall"].append(round(secs, 3))
             print(f"bench: {name} {cfg}: wall run {i + 1}/{runs}: {secs:.2f} s", flush=True)
@@ -254,17 +275,18 @@ def main():
         return sum(results[cfg]["insns"][p][r] for p in phases for r in RANGES)
 
     report = {"name": name, "configs": results, "instructions_ratio": {}, "wall_ratio": {},
-              "kernel_entry_to_end_ratio": {}, "hv_image_bytes": image_size(hv_elf)}
+              "kernel_entry_to_end_ratio": {}, "init_to_end_ratio": {},
+              "hv_image_bytes": image_size(hv_elf)}
     native_wall = statistics.median(results["native"]["wall"])
     for cfg, fw, hv in configs:
         results[cfg]["wall_median"] = statistics.median(results[cfg]["wall"])
         if hv:
             report["instructions_ratio"][fw] = round(total(cfg) / total("native"), 3)
             report["wall_ratio"][fw] = round(results[cfg]["wall_median"] / native_wall, 3)
-            tail = PHASES[1:]
-            if total("native", tail):
-                report["kernel_entry_to_end_ratio"][fw] = round(
-                    total(cfg, tail) / total("native", tail), 3)
+            for key, tail in [("kernel_entry_to_end_ratio", PHASES[1:]),
+                              ("init_to_end_ratio", PHASES[2:])]:
+                if total("native", tail):
+                    report[key][fw] = round(total(cfg, tail) / total("native", tail), 3)
     with open(os.path.join(out, f"{name}.json"), "w") as f:
         json.dump(report, f, indent=1)
     print_table(report, configs)
@@ -272,6 +294,7 @@ def main():
     plot(report, configs, out, name)
     if a.smoke:
         check_smoke(results)
+    return report
 
 
 def plot(report, configs, out, name):
@@ -355,6 +378,7 @@ def print_table(report, configs):
         f"{res[c]['wall_median']:>{w}.2f}" for c in names))
     for key, title in [("instructions_ratio", "instructions, hv / native"),
                        ("kernel_entry_to_end_ratio", "kernel entry -> end, hv / native"),
+                       ("init_to_end_ratio", "/init -> end, hv / native"),
                        ("wall_ratio", "wall time, hv / native")]:
         fws = report[key]
         print(f"{title:<34}" + "".join(

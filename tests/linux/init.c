@@ -12,7 +12,8 @@
  * powers off (reboot(RB_POWER_OFF), which Linux turns into SBI SRST). The
  * summary line is the verdict: power-off carries no status.
  * With "shell" on the kernel command line and /bin/sh present, it execs
- * /bin/sh after the suite instead of powering off.
+ * /bin/sh after the suite instead of powering off. With "bench=loop" or
+ * "bench=fork" it runs one of make bench's workloads instead of the suite.
  *
  * Built static for riscv64 with glibc: riscv64-linux-gnu-gcc -static -O2.
  */
@@ -970,6 +971,53 @@ static int cmdline_has(const char *word)
 	return 0;
 }
 
+/* make bench's compute-bound workload: no system call, no page fault. */
+static void bench_loop(void)
+{
+	uint64_t x = 88172645463325252ull;
+	for (unsigned i = 0; i < 20000000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+	}
+	printf("bench: loop done (%llx)\n", (unsigned long long)x);
+}
+
+/* make bench's process workload: fork, fault in fresh memory, exec, wait. */
+static void bench_fork(void)
+{
+	enum { ROUNDS = 200, TOUCH = 1 << 20 };
+	for (int i = 0; i < ROUNDS; i++) {
+		pid_t pid = fork();
+		if (pid < 0) {
+			printf("bench: fork: %s\n", strerror(errno));
+			return;
+		}
+		if (pid == 0) {
+			char *p = mmap(NULL, TOUCH, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (p == MAP_FAILED)
+				_exit(1);
+			for (size_t o = 0; o < TOUCH; o += 4096)
+				p[o] = 1;
+			int null = open("/dev/null", O_WRONLY);
+			if (null < 0 || dup2(null, 1) < 0)
+				_exit(1);
+			char *argv[] = { "child", "hello", "bench", NULL };
+			char *envp[] = { "CHILD_TEST=yes", NULL };
+			execve("/bin/child", argv, envp);
+			_exit(1);
+		}
+		int status;
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 42) {
+			printf("bench: fork: round %d failed\n", i);
+			return;
+		}
+	}
+	printf("bench: fork done (%d rounds)\n", ROUNDS);
+}
+
 int main(void)
 {
 	uint64_t t0 = sys_now_ns(CLOCK_MONOTONIC);
@@ -981,6 +1029,16 @@ int main(void)
 	check_mount("sysfs", "/sys", "sysfs");
 	check_mount("devtmpfs", "/dev", "devtmpfs");
 	check_mount("tmpfs", "/tmp", "tmpfs");
+	if (cmdline_has("bench=loop") || cmdline_has("bench=fork")) {
+		if (cmdline_has("bench=loop"))
+			bench_loop();
+		else
+			bench_fork();
+		reboot(RB_POWER_OFF);
+		printf("init: reboot(RB_POWER_OFF): %s\n", strerror(errno));
+		for (;;)
+			pause();
+	}
 	if (getpid() == 1) {
 		report("PASS", "pid1", "");
 		passed++;
