@@ -97,7 +97,8 @@ def read_profile(path, funcs):
     return dict(sorted(by_fn.items(), key=lambda kv: -kv[1]))
 
 
-def run(cmd, log, env=None, timeout=900):
+def run(cmd, log, expect, env=None, timeout=900):
+    """Run cmd with its console in log; it must exit 0 and print expect (a regex)."""
     start = time.monotonic()
     with open(log, "w") as f:
         rc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT,
@@ -105,6 +106,9 @@ def run(cmd, log, env=None, timeout=900):
     secs = time.monotonic() - start
     if rc != 0:
         sys.exit(f"bench: {' '.join(cmd)} exited {rc}; see {log}")
+    with open(log, errors="replace") as f:
+        if not re.search(expect, f.read(), re.M):
+            sys.exit(f"bench: the guest did not say /{expect}/; see {log}")
     return secs
 
 
@@ -181,15 +185,16 @@ def main():
     funcs = functions_of(hv_elf)
 
     if a.smoke:
-        workloads, runs = [("smoke", [])], 1
+        workloads, runs = [("smoke", [], r"^hello: \d+ passed, 0 failed")], 1
         guest_native = ["--guest", os.path.join(build, "guests", "hello.elf")]
         guest_hv = ["--guest", os.path.join(build, "guests", "hello.bin")]
         configs = [("native", "stub", None), ("hv-stub", "stub", hv_elf)]
         append, native_mem = [], "128M"
     else:
         # The suite, then a compute-bound and a process-heavy program (init.c).
-        workloads = [("linux", []), ("linux-loop", ["bench=loop"]),
-                     ("linux-fork", ["bench=fork"])]
+        workloads = [("linux", [], r"^\d+ passed, 0 failed"),
+                     ("linux-loop", ["bench=loop"], r"^bench: loop done"),
+                     ("linux-fork", ["bench=fork"], r"^bench: fork done")]
         runs = a.runs
         linux = os.path.join(build, "linux")
         guest_native = ["--guest", os.path.join(linux, "Image"),
@@ -223,8 +228,8 @@ def main():
     env_hv = dict(os.environ, BUILD=build, MEM="1G")
     env_native = dict(os.environ, BUILD=build, MEM=native_mem)
     summary = []
-    for name, extra in workloads:
-        report = measure(a, name, extra, configs, runs, out, hv_elf, funcs, command,
+    for name, extra, expect in workloads:
+        report = measure(a, name, extra, expect, configs, runs, out, hv_elf, funcs, command,
                          env_hv, env_native)
         summary.append(report)
     if len(summary) > 1:
@@ -236,7 +241,8 @@ def main():
                 f"{r['wall_ratio'][fw]:.3f}" for fw in r["instructions_ratio"]))
 
 
-def measure(a, name, extra, configs, runs, out, hv_elf, funcs, command, env_hv, env_native):
+def measure(a, name, extra, expect, configs, runs, out, hv_elf, funcs, command, env_hv,
+            env_native):
     """One workload: counted runs, wall runs, the table, JSON and plots."""
     results = {}
 
@@ -253,7 +259,7 @@ def measure(a, name, extra, configs, runs, out, hv_elf, funcs, command, env_hv, 
         log = os.path.join(out, f"{name}-{cfg}-counted.log")
         print(f"bench: {name} {cfg}: counted run (log {log})", flush=True)
         profile = os.path.join(out, f"{name}-{cfg}.profile")
-        run(command(fw, hv, fresh_disk(cfg), extra, True, counts, profile), log,
+        run(command(fw, hv, fresh_disk(cfg), extra, True, counts, profile), log, expect,
             env_hv if hv else env_native)
         reached, insns, traps = read_counts(counts)
         if reached != len(PHASES) and not a.smoke:
@@ -266,7 +272,7 @@ def measure(a, name, extra, configs, runs, out, hv_elf, funcs, command, env_hv, 
     for i in range(runs):
         for cfg, fw, hv in configs:
             log = os.path.join(out, f"{name}-{cfg}-wall{i + 1}.log")
-            secs = run(command(fw, hv, fresh_disk(cfg), extra, False, None), log,
+            secs = run(command(fw, hv, fresh_disk(cfg), extra, False, None), log, expect,
                        env_hv if hv else env_native)
             results[cfg]["wall"].append(round(secs, 3))
             print(f"bench: {name} {cfg}: wall run {i + 1}/{runs}: {secs:.2f} s", flush=True)

@@ -129,6 +129,7 @@ const char *guest_reset(struct guest *g)
 	for (unsigned i = 0; i < g->nvcpus; i++) {
 		struct vcpu *v = &g->vcpus[i];
 		memset(&v->stats, 0, sizeof(v->stats));
+		v->stats.flushes_at_reset = v->shadow.flushes;
 		__atomic_store_n(&v->state, VCPU_STOPPED, __ATOMIC_RELEASE);
 	}
 	struct vcpu *boot = &g->vcpus[0];

@@ -63,7 +63,6 @@ const char *shadow_init(struct shadow *s, const struct host_map *ram, uint64_t a
 		return "guest RAM is not one aligned gigapage's worth of megapages";
 	s->asid_base = asid_base;
 	s->flushes = 0;
-	s->fills = 0;
 	for (unsigned c = 0; c < SHADOW_CTXS; c++)
 		if (!(s->root[c] = new_root()))
 			return "out of hypervisor memory for shadow roots";
@@ -178,7 +177,6 @@ bool shadow_map(struct shadow *s, enum shadow_ctx ctx, uint64_t va, uint64_t lea
 	 * gains a permission may be. */
 	if (upgrade)
 		sfence_vma_page(va);
-	s->fills++;
 	return true;
 }
 

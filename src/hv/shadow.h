@@ -37,7 +37,6 @@ struct shadow {
 	uint64_t *bare_root;
 	uint64_t asid_base; /* root c has ASID asid_base + c, Bare the next */
 	uint64_t flushes;   /* how many flushes so far */
-	uint64_t fills;     /* how many leaves installed so far */
 };
 
 /* Build the roots for the guest RAM ram; the Bare root maps all of it at

@@ -30,7 +30,7 @@ static const char *const interrupt_names[IRQ_M_EXT + 1] = {
 void stats_print(const struct guest *g)
 {
 	struct trap_stats t = { 0 };
-	uint64_t fills = 0, flushes = 0;
+	uint64_t flushes = 0;
 	for (unsigned v = 0; v < g->nvcpus; v++) {
 		const struct trap_stats *s = &g->vcpus[v].stats;
 		for (unsigned i = 0; i < CAUSE_EXCEPTION_COUNT; i++)
@@ -40,9 +40,9 @@ void stats_print(const struct guest *g)
 			t.in_wfi[i] += s->in_wfi[i];
 		}
 		t.other += s->other;
+		t.shadow_fills += s->shadow_fills;
 		t.satp_writes += s->satp_writes;
-		fills += g->vcpus[v].shadow.fills;
-		flushes += g->vcpus[v].shadow.flushes;
+		flushes += g->vcpus[v].shadow.flushes - s->flushes_at_reset;
 	}
 	char what[32] = "";
 	if (g->console.tagged)
@@ -67,7 +67,7 @@ void stats_print(const struct guest *g)
 	if (t.other)
 		hv_printf("hv:   %-24s %lu\n", "unknown cause", t.other);
 	hv_printf("hv: shadow: %lu fills, %lu flushes (all or one page), %lu real satp writes\n",
-		  fills, flushes, t.satp_writes);
+		  t.shadow_fills, flushes, t.satp_writes);
 	struct mm_usage u = mm_usage();
 	hv_printf("hv: page pool (all guests): %lu of %lu pages in use at most\n", u.peak,
 		  u.total);

@@ -27,8 +27,11 @@ struct trap_stats {
 	/* Real interrupts served while no guest ran on the hart (no trap). */
 	uint64_t in_wfi[IRQ_M_EXT + 1];
 	uint64_t other;
-	/* Real satp writes made to run this vCPU. */
-	uint64_t satp_writes;
+	/* Shadow leaves installed, and real satp writes made to run this vCPU. */
+	uint64_t shadow_fills, satp_writes;
+	/* shadow.flushes when the guest last (re)started: the flushes of this
+	 * boot are the difference. */
+	uint64_t flushes_at_reset;
 };
 
 /* SBI HSM states a vCPU can be in (SBI v2.0 9.1; the pending states of a

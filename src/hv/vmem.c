@@ -320,6 +320,7 @@ void vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va)
 	note_fill(v, cause, va, &r, leaf);
 	if (!shadow_map(&v->shadow, ctx, va, leaf, r.level))
 		guest_stop(v, "hypervisor page pool too small for one shadow path");
+	v->stats.shadow_fills++;
 }
 
 bool vmem_fetch_insn(struct vcpu *v, uint32_t *insn)
