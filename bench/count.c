@@ -22,8 +22,9 @@
  * [0x80000000, 0x80200000) where the M-mode code lives, and QEMU's reset
  * code below 0x10000 (where no user program runs); hypervisor [LO, HI);
  * guest user below 0x80000000 and in [4 GiB, 256 GiB) (Sv39's user half);
- * the rest is the guest kernel, except that the boot phase's instructions at
- * or above 0x80200000 under the hypervisor are its own start-up code.
+ * the rest is the guest kernel, except that under the hypervisor what runs
+ * at physical addresses from 0x80200000 before its window first runs is
+ * the hypervisor's own start-up code.
  *
  * -icount makes TCG run one vCPU at a time, so plain globals suffice; an
  * instruction is counted by an inline add, so a block left early by a trap
