@@ -46,6 +46,17 @@ MARK_TITLES = {"csr": "CSR access", "sret": "sret", "wfi": "wfi", "sfence": "sfe
                "other": "other"}
 
 
+def load_segments(hv_elf):
+    """The hypervisor's loaded segments as (virtual address, size in memory)."""
+    segs = []
+    for line in subprocess.run([READELF, "-lW", hv_elf], check=True, capture_output=True,
+                               text=True).stdout.splitlines():
+        f = line.split()
+        if f and f[0] == "LOAD":
+            segs.append((int(f[2], 16), int(f[5], 16)))
+    return segs
+
+
 def hv_plugin_args(hv_elf):
     """The plugin's view of the hypervisor: its window range, vector, sret, marks."""
     syms = {}
@@ -54,14 +65,9 @@ def hv_plugin_args(hv_elf):
         parts = line.split()
         if len(parts) == 3:
             syms[parts[2]] = int(parts[0], 16)
-    lo = hi = None
-    for line in subprocess.run([READELF, "-lW", hv_elf], check=True, capture_output=True,
-                               text=True).stdout.splitlines():
-        f = line.split()
-        if f and f[0] == "LOAD":
-            va, memsz = int(f[2], 16), int(f[5], 16)
-            lo = va if lo is None else min(lo, va)
-            hi = va + memsz if hi is None else max(hi, va + memsz)
+    segs = load_segments(hv_elf)
+    lo = min(va for va, _ in segs)
+    hi = max(va + size for va, size in segs)
     srets = [int(m.group(1), 16) for m in re.finditer(
         r"^\s*([0-9a-f]+):\s+10200073\s+sret\s*$",
         subprocess.run([OBJDUMP, "-d", hv_elf], check=True, capture_output=True,
@@ -161,13 +167,7 @@ def hv_shadow(log):
 
 def image_size(hv_elf):
     """Bytes of the hypervisor's image in memory: code, data and bss."""
-    size = 0
-    for line in subprocess.run([READELF, "-lW", hv_elf], check=True, capture_output=True,
-                               text=True).stdout.splitlines():
-        f = line.split()
-        if f and f[0] == "LOAD":
-            size += int(f[5], 16)
-    return size
+    return sum(size for _, size in load_segments(hv_elf))
 
 
 def main():

@@ -50,7 +50,6 @@ static const char *const phase_names[P_COUNT] = { "boot", "kernel", "user" };
 
 static uint64_t counts[R_COUNT];
 static uint64_t at_phase_start[P_COUNT][R_COUNT];
-static uint64_t by_phase[P_COUNT][R_COUNT];
 static enum phase phase = P_BOOT;
 static bool hv_ran;
 
@@ -174,6 +173,7 @@ static void at_exit(qemu_plugin_id_t id, void *p)
 {
 	(void)id;
 	(void)p;
+	uint64_t by_phase[P_COUNT][R_COUNT] = { { 0 } };
 	for (unsigned q = 0; q <= phase; q++)
 		for (unsigned r = 0; r < R_COUNT; r++)
 			by_phase[q][r] = (q < phase ? at_phase_start[q + 1][r] : counts[r]) -
