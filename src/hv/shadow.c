@@ -63,6 +63,7 @@ const char *shadow_init(struct shadow *s, const struct host_map *ram, uint64_t a
 		return "guest RAM is not one aligned gigapage's worth of megapages";
 	s->asid_base = asid_base;
 	s->flushes = 0;
+	s->fetch.root = NULL;
 	for (unsigned c = 0; c < SHADOW_CTXS; c++)
 		if (!(s->root[c] = new_root()))
 			return "out of hypervisor memory for shadow roots";
@@ -96,6 +97,7 @@ static void free_slot(uint64_t *root, unsigned slot)
 void shadow_flush_all(struct shadow *s)
 {
 	s->flushes++;
+	s->fetch.root = NULL;
 	for (unsigned c = 0; c < SHADOW_CTXS; c++)
 		for (unsigned slot = 0; slot < SV39_PTES_PER_TABLE; slot++)
 			if (slot < HV_WINDOW_SLOT_FIRST ||
@@ -132,6 +134,7 @@ void shadow_flush_va(struct shadow *s, uint64_t va)
 {
 	bool superpage = false;
 	s->flushes++;
+	s->fetch.root = NULL;
 	for (unsigned c = 0; c < SHADOW_CTXS; c++)
 		superpage |= flush_va_in(s->root[c], va);
 	if (superpage)
@@ -175,8 +178,10 @@ bool shadow_map(struct shadow *s, enum shadow_ctx ctx, uint64_t va, uint64_t lea
 	*slot = leaf;
 	/* A fault never leaves an invalid entry cached, but an entry that
 	 * gains a permission may be. */
-	if (upgrade)
+	if (upgrade) {
+		s->fetch.root = NULL;
 		sfence_vma_page(va);
+	}
 	return true;
 }
 
@@ -209,9 +214,12 @@ uint64_t shadow_satp(const struct shadow *s, const struct vhart *h)
 	       va_to_pa(root) >> PAGE_SHIFT;
 }
 
-const void *shadow_fetch_ptr(const struct shadow *s, const struct vhart *h, uint64_t va)
+const void *shadow_fetch_ptr(struct shadow *s, const struct vhart *h, uint64_t va)
 {
-	const uint64_t *table = root_of(s, h);
+	const uint64_t *root = root_of(s, h);
+	if (s->fetch.root == root && s->fetch.page == va >> PAGE_SHIFT)
+		return s->fetch.host + va % PAGE_SIZE;
+	const uint64_t *table = root;
 	for (unsigned level = SV39_LEVELS; level-- > 0;) {
 		uint64_t pte = table[vpn(va, level)];
 		if (!(pte & PTE_V))
@@ -224,7 +232,11 @@ const void *shadow_fetch_ptr(const struct shadow *s, const struct vhart *h, uint
 		if ((pte & (PTE_U | PTE_X)) != (PTE_U | PTE_X))
 			return NULL;
 		uint64_t span = PAGE_SIZE << (SV39_VPN_BITS * level);
-		return pa_to_va(PTE_TABLE_PPN(pte) + va % span);
+		const uint8_t *page = pa_to_va(PTE_TABLE_PPN(pte) + va % span / PAGE_SIZE * PAGE_SIZE);
+		s->fetch.root = root;
+		s->fetch.page = va >> PAGE_SHIFT;
+		s->fetch.host = page;
+		return page + va % PAGE_SIZE;
 	}
 	return NULL;
 }

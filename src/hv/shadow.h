@@ -37,6 +37,13 @@ struct shadow {
 	uint64_t *bare_root;
 	uint64_t asid_base; /* root c has ASID asid_base + c, Bare the next */
 	uint64_t flushes;   /* how many flushes so far */
+	/* The page shadow_fetch_ptr() found last, so that the next trapped
+	 * instruction on it needs no walk; forgotten whenever a leaf changes. */
+	struct {
+		const uint64_t *root; /* NULL: nothing remembered */
+		uint64_t page;        /* guest virtual page number */
+		const uint8_t *host;  /* where that page is */
+	} fetch;
 };
 
 /* Build the roots for the guest RAM ram; the Bare root maps all of it at
@@ -64,7 +71,7 @@ uint64_t shadow_satp(const struct shadow *s, const struct vhart *h);
  * valid leaf with U and X), or NULL if that root has no such leaf: the
  * instruction the hart just ran, through the very translation it used,
  * whatever the guest's tables say now. */
-const void *shadow_fetch_ptr(const struct shadow *s, const struct vhart *h, uint64_t va);
+const void *shadow_fetch_ptr(struct shadow *s, const struct vhart *h, uint64_t va);
 /* The shadow context of virtual state h (satp Sv39). */
 enum shadow_ctx shadow_ctx_of(const struct vhart *h);
 /* Whether va falls in the hypervisor window, which no guest mapping gets. */
