@@ -8,6 +8,7 @@
 #include "encoding.h"
 #include "core/vcsr.h"
 #include "core/vreal.h"
+#include "core/vtrap.h"
 
 /*@ requires valid: \valid_read(h);
     assigns \nothing;
@@ -44,4 +45,27 @@ uint64_t vreal_scounteren(const struct vhart *h)
 	if (h->priv == PRV_S)
 		return VREAL_COUNTERS;
 	return h->scounteren & VREAL_COUNTERS;
+}
+
+/*@ requires valid: \valid_read(h);
+    assigns \nothing;
+    ensures inputs: SameRealInputs(*h, \result);
+*/
+struct vreal_inputs vreal_inputs_of(const struct vhart *h)
+{
+	struct vreal_inputs in = { h->priv, h->satp, h->sstatus & VREAL_SSTATUS_INPUTS,
+				   h->scounteren };
+	return in;
+}
+
+/*@ requires valid: \valid_read(h) && \valid_read(before);
+    requires inv: VhartValid(*h);
+    assigns \nothing;
+    ensures exact: \result != 0 <==> SameRealInputs(*h, *before) && NextInterrupt(*h) == 0;
+*/
+bool vreal_unchanged(const struct vhart *h, const struct vreal_inputs *before)
+{
+	return h->priv == before->priv && h->satp == before->satp &&
+	       (h->sstatus & VREAL_SSTATUS_INPUTS) == before->sstatus &&
+	       h->scounteren == before->scounteren && vtrap_pending_interrupt(h) == 0;
 }

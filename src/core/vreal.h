@@ -6,6 +6,7 @@
 #ifndef CORE_VREAL_H
 #define CORE_VREAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "encoding.h"
@@ -24,6 +25,20 @@
 #define VREAL_SSTATUS_DERIVED (VREAL_SSTATUS_GUEST | VREAL_SSTATUS_CLEARED)
 /* The counters real U-mode may ever read directly. */
 #define VREAL_COUNTERS (COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR)
+
+/* The virtual sstatus bits the real state derives from: MXR and FS (real
+ * sstatus) and SUM (which shadow root the guest runs on). */
+#define VREAL_SSTATUS_INPUTS (VREAL_SSTATUS_GUEST | SSTATUS_SUM)
+
+/* Everything of the virtual hart that the real state installed for it
+ * derives from: the real sstatus, scounteren, and the shadow root (its
+ * privilege, satp and SUM). */
+struct vreal_inputs {
+	uint64_t priv;
+	uint64_t satp;
+	uint64_t sstatus; /* only the VREAL_SSTATUS_INPUTS bits */
+	uint64_t scounteren;
+};
 
 #ifdef __FRAMAC__
 #include "vreal.acsl"
@@ -44,5 +59,16 @@ uint64_t vreal_sstatus(const struct vhart *h, uint64_t current);
  * vcsr_emulate() makes it a virtual illegal instruction).
  */
 uint64_t vreal_scounteren(const struct vhart *h);
+
+/* The inputs of the real state in h. */
+struct vreal_inputs vreal_inputs_of(const struct vhart *h);
+
+/*
+ * Whether the guest may go straight back after an emulated instruction
+ * took its virtual hart from inputs `before` to h: every input of the real
+ * state is as it was (so the real satp, sstatus and scounteren installed
+ * for `before` are right for h), and no interrupt is to be taken.
+ */
+bool vreal_unchanged(const struct vhart *h, const struct vreal_inputs *before);
 
 #endif

@@ -42,6 +42,7 @@ void stats_print(const struct guest *g)
 		t.other += s->other;
 		t.shadow_fills += s->shadow_fills;
 		t.satp_writes += s->satp_writes;
+		t.batched += s->batched;
 		flushes += g->vcpus[v].shadow.flushes - s->flushes_at_reset;
 	}
 	char what[32] = "";
@@ -66,6 +67,9 @@ void stats_print(const struct guest *g)
 				  interrupt_names[i] ? interrupt_names[i] : "interrupt", t.in_wfi[i]);
 	if (t.other)
 		hv_printf("hv:   %-24s %lu\n", "unknown cause", t.other);
+	if (t.batched)
+		hv_printf("hv: %lu more privileged instructions emulated in the trap of one before "
+			  "them\n", t.batched);
 	hv_printf("hv: shadow: %lu fills, %lu flushes (all or one page), %lu real satp writes\n",
 		  t.shadow_fills, flushes, t.satp_writes);
 	struct mm_usage u = mm_usage();

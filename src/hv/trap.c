@@ -2,6 +2,7 @@
 
 #include "encoding.h"
 #include "core/vcsr.h"
+#include "core/vreal.h"
 #include "core/vtrap.h"
 #include "hv/console.h"
 #include "hv/sbi/vsbi.h"
@@ -10,6 +11,10 @@
 #include "hv/stop.h"
 #include "hv/vmem.h"
 #include "lib/csr.h"
+
+/* At most this many privileged instructions in a row are emulated in one
+ * trap: Linux's exception entry reads five CSRs back to back. */
+#define BATCH_MAX 8
 
 static void raise_illegal(struct vcpu *v, uint32_t insn)
 {
@@ -28,13 +33,22 @@ static bool is_sfence_vma(uint32_t insn)
 	       INSN_FUNCT7(insn) == FUNCT7_SFENCE_VMA && INSN_RD(insn) == 0;
 }
 
-static void emulate_csr(struct vcpu *v, uint32_t insn)
+/* Whether insn traps from real U-mode whatever the real state: an access
+ * to a CSR above U level, or sfence.vma (U-level CSRs, the FP ones and the
+ * counters, may run on the hart). */
+static bool always_traps(uint32_t insn)
+{
+	return (is_csr_insn(insn) && CSR_ADDR_PRIV(INSN_CSR(insn)) > PRV_U) || is_sfence_vma(insn);
+}
+
+/* True if the access was legal (and done). */
+static bool emulate_csr(struct vcpu *v, uint32_t insn)
 {
 	uint64_t old_satp = v->vh.satp;
 	struct vcsr_result r = vcsr_emulate(&v->vh, insn, v->x[INSN_RS1(insn)]);
 	if (r.status != VCSR_OK) {
 		raise_illegal(v, insn);
-		return;
+		return false;
 	}
 	if (r.rd != 0)
 		v->x[r.rd] = r.rd_value;
@@ -42,6 +56,7 @@ static void emulate_csr(struct vcpu *v, uint32_t insn)
 	/* Shadows derive from the tables the old satp named. */
 	if (v->vh.satp != old_satp)
 		shadow_flush_all(&v->shadow);
+	return true;
 }
 
 /* sfence.vma rs1, rs2: drop the shadows of one page, or of every page.
@@ -55,33 +70,53 @@ static void emulate_sfence_vma(struct vcpu *v, uint32_t insn)
 		shadow_flush_va(&v->shadow, v->x[INSN_RS1(insn)]);
 }
 
-/* Privileged instructions trap from real U-mode as illegal instructions.
- * stval is not used: a hart need not write the instruction there, and
- * QEMU 7.2 leaves a stale one for some (H-extension loads and stores). */
-static void emulate_illegal(struct vcpu *v)
+/* Emulate the privileged instruction insn at the guest's pc. True if the
+ * guest's next instruction follows it (nothing raised, no jump); *waits
+ * becomes true for a WFI. */
+static bool emulate_privileged(struct vcpu *v, uint32_t insn, bool *waits)
 {
-	uint32_t insn;
-	if (!vmem_fetch_insn(v, &insn))
-		return;
-	if (is_csr_insn(insn)) {
-		emulate_csr(v, insn);
-	} else if (insn == INSN_SRET) {
+	if (is_csr_insn(insn))
+		return emulate_csr(v, insn);
+	if (insn == INSN_SRET) {
 		if (vtrap_sret(&v->vh) != VCSR_OK)
 			raise_illegal(v, insn);
-	} else if (insn == INSN_WFI || is_sfence_vma(insn)) {
-		/* Both are S-mode only. */
-		if (v->vh.priv != PRV_S) {
-			raise_illegal(v, insn);
-			return;
-		}
-		if (insn == INSN_WFI)
-			vcpu_wfi(v);
-		else
-			emulate_sfence_vma(v, insn);
-		v->vh.pc += 4;
-	} else {
-		raise_illegal(v, insn);
+		return false;
 	}
+	/* WFI and sfence.vma are S-mode only. */
+	if ((insn != INSN_WFI && !is_sfence_vma(insn)) || v->vh.priv != PRV_S) {
+		raise_illegal(v, insn);
+		return false;
+	}
+	v->vh.pc += 4;
+	if (insn == INSN_WFI) {
+		vcpu_wfi(v);
+		*waits = true;
+		return false;
+	}
+	emulate_sfence_vma(v, insn);
+	return true;
+}
+
+/* Privileged instructions trap from real U-mode as illegal instructions.
+ * stval is not used: a hart need not write the instruction there, and
+ * QEMU 7.2 leaves a stale one for some (H-extension loads and stores).
+ * The instructions right after it that would trap too (always_traps) are
+ * emulated in the same trap, as long as no interrupt is to be taken
+ * before them; each is fetched through the shadow the hart would fetch it
+ * through. True if the scheduler must decide what runs next. */
+static bool emulate_illegal(struct vcpu *v)
+{
+	uint32_t insn;
+	bool waits = false;
+	if (!vmem_fetch_insn(v, &insn))
+		return true;
+	for (unsigned n = 1; emulate_privileged(v, insn, &waits) && n < BATCH_MAX; n++) {
+		if (vtrap_pending_interrupt(&v->vh) || !vmem_fetch_insn(v, &insn) ||
+		    !always_traps(insn))
+			break;
+		v->stats.batched++;
+	}
+	return waits;
 }
 
 static void handle_interrupt(struct vcpu *v, uint64_t irq)
@@ -96,7 +131,9 @@ static void handle_interrupt(struct vcpu *v, uint64_t irq)
 	sched_interrupt(v->hart, irq);
 }
 
-static void handle_exception(struct vcpu *v, uint64_t cause, uint64_t stval)
+/* True if the scheduler must decide what runs next: the vCPU may wait,
+ * stop or end its guest, or a device may have changed anything. */
+static bool handle_exception(struct vcpu *v, uint64_t cause, uint64_t stval)
 {
 	if (cause >= CAUSE_EXCEPTION_COUNT) {
 		v->stats.other++;
@@ -106,19 +143,18 @@ static void handle_exception(struct vcpu *v, uint64_t cause, uint64_t stval)
 
 	switch (cause) {
 	case CAUSE_ILLEGAL_INSTRUCTION:
-		emulate_illegal(v);
-		break;
+		return emulate_illegal(v);
 	case CAUSE_USER_ECALL:
-		if (v->vh.priv == PRV_S)
+		if (v->vh.priv == PRV_S) {
 			vsbi_handle(v);
-		else
-			vtrap_enter(&v->vh, CAUSE_USER_ECALL, 0);
-		break;
+			return true;
+		}
+		vtrap_enter(&v->vh, CAUSE_USER_ECALL, 0);
+		return false;
 	case CAUSE_FETCH_PAGE_FAULT:
 	case CAUSE_LOAD_PAGE_FAULT:
 	case CAUSE_STORE_PAGE_FAULT:
-		vmem_page_fault(v, cause, stval);
-		break;
+		return vmem_page_fault(v, cause, stval);
 	case CAUSE_MISALIGNED_FETCH:
 	case CAUSE_FETCH_ACCESS:
 	case CAUSE_BREAKPOINT:
@@ -128,12 +164,20 @@ static void handle_exception(struct vcpu *v, uint64_t cause, uint64_t stval)
 	case CAUSE_STORE_ACCESS:
 		/* The guest's own fault: it sees it exactly as hardware gave it. */
 		vtrap_enter(&v->vh, cause, stval);
-		break;
+		return false;
 	default:
 		guest_stop(v, "unexpected trap cause %lu", cause);
 	}
 }
 
+/*
+ * What can change while a guest runs without a trap on its hart reaches
+ * the hart as a real interrupt (other harts kick it; the timer fires), and
+ * interrupts always go through the scheduler. So after an exception that
+ * only emulated or reflected something, the vCPU resumes at once, and if
+ * no input of its real state changed and no interrupt is to be taken
+ * (vreal_unchanged), without even reloading that state.
+ */
 struct vcpu *trap_dispatch(struct vcpu *v)
 {
 	uint64_t cause = csr_read(CSR_SCAUSE);
@@ -142,11 +186,18 @@ struct vcpu *trap_dispatch(struct vcpu *v)
 	/* FP instructions mark the real FS dirty; the guest must see that. */
 	v->vh.sstatus = (v->vh.sstatus & ~SSTATUS_FS) | (csr_read(CSR_SSTATUS) & SSTATUS_FS);
 
-	if (cause & CAUSE_INTERRUPT)
+	if (cause & CAUSE_INTERRUPT) {
 		handle_interrupt(v, cause & ~CAUSE_INTERRUPT);
-	else
-		handle_exception(v, cause, stval);
-	return sched_next(v->hart);
+		return sched_next(v->hart);
+	}
+	struct vreal_inputs before = vreal_inputs_of(&v->vh);
+	if (handle_exception(v, cause, stval))
+		return sched_next(v->hart);
+	if (!vreal_unchanged(&v->vh, &before)) {
+		vcpu_deliver_interrupts(v);
+		vcpu_load_real_state(v);
+	}
+	return v;
 }
 
 void hv_trap_in_hypervisor(void)

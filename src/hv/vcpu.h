@@ -29,6 +29,8 @@ struct trap_stats {
 	uint64_t other;
 	/* Shadow leaves installed, and real satp writes made to run this vCPU. */
 	uint64_t shadow_fills, satp_writes;
+	/* Privileged instructions emulated in the trap of one before them. */
+	uint64_t batched;
 	/* shadow.flushes when the guest last (re)started: the flushes of this
 	 * boot are the difference. */
 	uint64_t flushes_at_reset;

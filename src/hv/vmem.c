@@ -284,7 +284,7 @@ static void emulate_access(struct vcpu *v, uint64_t va, uint64_t gpa, enum sv39_
 	v->vh.pc += d.len;
 }
 
-void vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va)
+bool vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va)
 {
 	struct guest *g = v->guest;
 	enum sv39_access acc = access_of(cause);
@@ -292,17 +292,18 @@ void vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va)
 
 	if (r.status != SV39_OK) {
 		deliver_walk_fault(v, &r, va, acc);
-		return;
+		return false;
 	}
 	if (!ram_gpa_to_hva(&g->ram, r.gpa, 1)) {
 		/* An emulated device, or nothing: then the access fault that
 		 * hardware gives for missing memory (also for fetching from a
 		 * device). */
-		if (acc != SV39_FETCH && devices_mmio_at(&g->dev, r.gpa))
+		if (acc != SV39_FETCH && devices_mmio_at(&g->dev, r.gpa)) {
 			emulate_access(v, va, r.gpa, acc, true);
-		else
-			vtrap_enter(&v->vh, access_fault_cause[acc], va);
-		return;
+			return true;
+		}
+		vtrap_enter(&v->vh, access_fault_cause[acc], va);
+		return false;
 	}
 	if ((v->vh.satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE)
 		guest_stop(v, "page fault at %lx inside guest RAM with satp Bare", va);
@@ -313,7 +314,7 @@ void vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va)
 	uint64_t leaf = sv39_shadow_leaf(&r, ctx, &g->ram.map);
 	if (!leaf && acc == SV39_LOAD) {
 		emulate_access(v, va, r.gpa, acc, false);
-		return;
+		return false;
 	}
 	if (!leaf)
 		guest_stop(v, "walk of %lx allowed an access its shadow context does not", va);
@@ -321,6 +322,7 @@ void vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va)
 	if (!shadow_map(&v->shadow, ctx, va, leaf, r.level))
 		guest_stop(v, "hypervisor page pool too small for one shadow path");
 	v->stats.shadow_fills++;
+	return false;
 }
 
 bool vmem_fetch_insn(struct vcpu *v, uint32_t *insn)

@@ -12,8 +12,10 @@
 
 #include "hv/vcpu.h"
 
-/* A real page fault of cause (fetch/load/store page fault) at va. */
-void vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va);
+/* A real page fault of cause (fetch/load/store page fault) at va. True if
+ * it was an access to an emulated device (which may have done anything a
+ * device can, up to ending the guest). */
+bool vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va);
 /* The instruction at the guest's pc that the hart just ran: read through
  * the shadow translation the hart fetched it with (never a fresh walk of
  * the guest's tables, which may have changed since without a fence, nor
