@@ -63,7 +63,8 @@ const char *shadow_init(struct shadow *s, const struct host_map *ram, uint64_t a
 		return "guest RAM is not one aligned gigapage's worth of megapages";
 	s->asid_base = asid_base;
 	s->flushes = 0;
-	s->fetch.root = NULL;
+	memset(s->fetch, 0, sizeof(s->fetch));
+	s->fetch_gen = 1;
 	for (unsigned c = 0; c < SHADOW_CTXS; c++)
 		if (!(s->root[c] = new_root()))
 			return "out of hypervisor memory for shadow roots";
@@ -97,7 +98,7 @@ static void free_slot(uint64_t *root, unsigned slot)
 void shadow_flush_all(struct shadow *s)
 {
 	s->flushes++;
-	s->fetch.root = NULL;
+	s->fetch_gen++;
 	for (unsigned c = 0; c < SHADOW_CTXS; c++)
 		for (unsigned slot = 0; slot < SV39_PTES_PER_TABLE; slot++)
 			if (slot < HV_WINDOW_SLOT_FIRST ||
@@ -134,7 +135,7 @@ void shadow_flush_va(struct shadow *s, uint64_t va)
 {
 	bool superpage = false;
 	s->flushes++;
-	s->fetch.root = NULL;
+	s->fetch_gen++;
 	for (unsigned c = 0; c < SHADOW_CTXS; c++)
 		superpage |= flush_va_in(s->root[c], va);
 	if (superpage)
@@ -179,46 +180,28 @@ bool shadow_map(struct shadow *s, enum shadow_ctx ctx, uint64_t va, uint64_t lea
 	/* A fault never leaves an invalid entry cached, but an entry that
 	 * gains a permission may be. */
 	if (upgrade) {
-		s->fetch.root = NULL;
+		s->fetch_gen++;
 		sfence_vma_page(va);
 	}
 	return true;
 }
 
-/* Which root serves the guest now: vU sees only U pages; vS without SUM
- * only S pages; vS with SUM also U pages, never executable. */
-enum shadow_ctx shadow_ctx_of(const struct vhart *h)
-{
-	if (h->priv == PRV_U)
-		return SHADOW_VU;
-	return (h->sstatus & SSTATUS_SUM) ? SHADOW_VS_SUM : SHADOW_VS;
-}
-
-static bool satp_is_bare(const struct vhart *h)
-{
-	return (h->satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE;
-}
-
-static const uint64_t *root_of(const struct shadow *s, const struct vhart *h)
-{
-	return satp_is_bare(h) ? s->bare_root : s->root[shadow_ctx_of(h)];
-}
-
 uint64_t shadow_satp(const struct shadow *s, const struct vhart *h)
 {
-	const uint64_t *root = root_of(s, h);
+	const uint64_t *root = shadow_root_of(s, h);
 	uint64_t asid = 0;
 	if (s->asid_base)
-		asid = s->asid_base + (satp_is_bare(h) ? SHADOW_CTXS : (uint64_t)shadow_ctx_of(h));
+		asid = s->asid_base + (shadow_satp_is_bare(h) ? SHADOW_CTXS : (uint64_t)shadow_ctx_of(h));
 	return SATP_MODE_SV39 << SATP_MODE_SHIFT | asid << SATP_ASID_SHIFT |
 	       va_to_pa(root) >> PAGE_SHIFT;
 }
 
 const void *shadow_fetch_ptr(struct shadow *s, const struct vhart *h, uint64_t va)
 {
-	const uint64_t *root = root_of(s, h);
-	if (s->fetch.root == root && s->fetch.page == va >> PAGE_SHIFT)
-		return s->fetch.host + va % PAGE_SIZE;
+	const void *cached = shadow_fetch_cached(s, h, va);
+	if (cached)
+		return cached;
+	const uint64_t *root = shadow_root_of(s, h);
 	const uint64_t *table = root;
 	for (unsigned level = SV39_LEVELS; level-- > 0;) {
 		uint64_t pte = table[vpn(va, level)];
@@ -233,9 +216,11 @@ const void *shadow_fetch_ptr(struct shadow *s, const struct vhart *h, uint64_t v
 			return NULL;
 		uint64_t span = PAGE_SIZE << (SV39_VPN_BITS * level);
 		const uint8_t *page = pa_to_va(PTE_TABLE_PPN(pte) + va % span / PAGE_SIZE * PAGE_SIZE);
-		s->fetch.root = root;
-		s->fetch.page = va >> PAGE_SHIFT;
-		s->fetch.host = page;
+		struct shadow_fetch_slot *slot = shadow_fetch_slot(s, va);
+		slot->gen = s->fetch_gen;
+		slot->root = root;
+		slot->page = va >> PAGE_SHIFT;
+		slot->host = page;
 		return page + va % PAGE_SIZE;
 	}
 	return NULL;

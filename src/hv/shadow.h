@@ -14,12 +14,17 @@
 #define HV_SHADOW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "encoding.h"
 #include "core/sv39.h"
 #include "core/vhart.h"
 
 #define SHADOW_CTXS 3 /* enum shadow_ctx: SHADOW_VS, SHADOW_VS_SUM, SHADOW_VU */
+/* Pages whose instruction-fetch translation is remembered. */
+#define SHADOW_FETCH_SLOTS 32
+
 /* Real ASIDs one set of roots takes: one per context and one for Bare. */
 #define SHADOW_ASIDS (SHADOW_CTXS + 1)
 
@@ -32,18 +37,25 @@ static inline uint64_t shadow_asid_first(unsigned asid_bits, uint64_t nvcpus)
 	return asid_bits < 64 && (UL(1) << asid_bits) > 1 + SHADOW_ASIDS * nvcpus ? 1 : 0;
 }
 
+/* A page shadow_fetch_ptr() found through root (see struct shadow). */
+struct shadow_fetch_slot {
+	uint64_t gen;
+	const uint64_t *root;
+	uint64_t page;       /* guest virtual page number */
+	const uint8_t *host; /* where that page is */
+};
+
 struct shadow {
 	uint64_t *root[SHADOW_CTXS];
 	uint64_t *bare_root;
 	uint64_t asid_base; /* root c has ASID asid_base + c, Bare the next */
 	uint64_t flushes;   /* how many flushes so far */
-	/* The page shadow_fetch_ptr() found last, so that the next trapped
-	 * instruction on it needs no walk; forgotten whenever a leaf changes. */
-	struct {
-		const uint64_t *root; /* NULL: nothing remembered */
-		uint64_t page;        /* guest virtual page number */
-		const uint8_t *host;  /* where that page is */
-	} fetch;
+	/* Pages shadow_fetch_ptr() found, by guest page number modulo
+	 * SHADOW_FETCH_SLOTS, so that a trapped instruction on one needs no
+	 * walk; an entry counts only while its generation is fetch_gen,
+	 * which moves on whenever any leaf changes. */
+	struct shadow_fetch_slot fetch[SHADOW_FETCH_SLOTS];
+	uint64_t fetch_gen;
 };
 
 /* Build the roots for the guest RAM ram; the Bare root maps all of it at
@@ -66,14 +78,50 @@ bool shadow_map(struct shadow *s, enum shadow_ctx ctx, uint64_t va, uint64_t lea
 		unsigned guest_level);
 /* The real satp for running the guest in virtual state h. */
 uint64_t shadow_satp(const struct shadow *s, const struct vhart *h);
+/* Which root serves the guest now: vU sees only U pages; vS without SUM
+ * only S pages; vS with SUM also U pages, never executable. */
+static inline enum shadow_ctx shadow_ctx_of(const struct vhart *h)
+{
+	if (h->priv == PRV_U)
+		return SHADOW_VU;
+	return (h->sstatus & SSTATUS_SUM) ? SHADOW_VS_SUM : SHADOW_VS;
+}
+
+static inline bool shadow_satp_is_bare(const struct vhart *h)
+{
+	return (h->satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE;
+}
+
+/* The root the guest in state h runs on. */
+static inline const uint64_t *shadow_root_of(const struct shadow *s, const struct vhart *h)
+{
+	return shadow_satp_is_bare(h) ? s->bare_root : s->root[shadow_ctx_of(h)];
+}
+
+static inline struct shadow_fetch_slot *shadow_fetch_slot(struct shadow *s, uint64_t va)
+{
+	return &s->fetch[(va >> PAGE_SHIFT) % SHADOW_FETCH_SLOTS];
+}
+
 /* Where the hypervisor reads the byte at guest virtual address va as the
  * root the guest in state h runs on maps it for an instruction fetch (a
  * valid leaf with U and X), or NULL if that root has no such leaf: the
  * instruction the hart just ran, through the very translation it used,
  * whatever the guest's tables say now. */
 const void *shadow_fetch_ptr(struct shadow *s, const struct vhart *h, uint64_t va);
-/* The shadow context of virtual state h (satp Sv39). */
-enum shadow_ctx shadow_ctx_of(const struct vhart *h);
+
+/* shadow_fetch_ptr() if the page is remembered, else NULL. Inline: every
+ * trapped instruction comes this way. */
+static inline const void *shadow_fetch_cached(struct shadow *s, const struct vhart *h,
+					      uint64_t va)
+{
+	const struct shadow_fetch_slot *slot = shadow_fetch_slot(s, va);
+	if (slot->gen == s->fetch_gen && slot->page == va >> PAGE_SHIFT &&
+	    slot->root == shadow_root_of(s, h))
+		return slot->host + va % PAGE_SIZE;
+	return NULL;
+}
+
 /* Whether va falls in the hypervisor window, which no guest mapping gets. */
 bool shadow_va_in_window(uint64_t va);
 

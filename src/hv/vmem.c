@@ -325,7 +325,8 @@ bool vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va)
 	return false;
 }
 
-bool vmem_fetch_insn(struct vcpu *v, uint32_t *insn)
+/* vmem_fetch_insn() the long way: a walk, or a second page. */
+static bool fetch_insn_walked(struct vcpu *v, uint32_t *insn)
 {
 	uint64_t pc = v->vh.pc;
 	const uint16_t *low = shadow_fetch_ptr(&v->shadow, &v->vh, pc);
@@ -341,6 +342,22 @@ bool vmem_fetch_insn(struct vcpu *v, uint32_t *insn)
 	if (!high)
 		return false;
 	*insn = (uint32_t)*low | (uint32_t)*high << 16;
+	return true;
+}
+
+bool vmem_fetch_insn(struct vcpu *v, uint32_t *insn)
+{
+	uint64_t pc = v->vh.pc;
+	const uint16_t *low = shadow_fetch_cached(&v->shadow, &v->vh, pc);
+	if (!low)
+		return fetch_insn_walked(v, insn);
+	if (INSN_IS_COMPRESSED(*low)) {
+		*insn = *low;
+		return true;
+	}
+	if ((pc + 2) % PAGE_SIZE == 0)
+		return fetch_insn_walked(v, insn);
+	*insn = (uint32_t)low[0] | (uint32_t)low[1] << 16;
 	return true;
 }
 
