@@ -15,6 +15,7 @@
 #include "core/vcsr.h"
 #include "core/vhart.h"
 #include "core/vreal.h"
+#include "core/vtrap.h"
 
 /* The shell's real counters, faked (vcsr.c reads them). */
 uint64_t hw_counter_read(unsigned csr)
@@ -193,6 +194,104 @@ static void test_random_harts_match_reference(void **state)
 	}
 }
 
+/* The virtual hart an emulated instruction may leave: every field that
+ * no real state derives from changed, SIE cleared. */
+static void test_unchanged_for_fields_nothing_derives_from(void **state)
+{
+	struct vhart h = fresh();
+
+	(void)state;
+	h.sstatus |= SSTATUS_SIE | SSTATUS_SUM | SSTATUS_MXR;
+	struct vreal_inputs in = vreal_inputs_of(&h);
+	h.sscratch = 1;
+	h.sepc = 2;
+	h.scause = 3;
+	h.stval = 4;
+	h.stvec = 8;
+	h.pc += 4;
+	h.sstatus &= ~SSTATUS_SIE;
+	h.sstatus |= SSTATUS_SPIE | SSTATUS_SPP;
+	assert_true(vreal_unchanged(&h, &in));
+}
+
+static void test_changed_by_each_input(void **state)
+{
+	static const uint64_t bits[] = { SSTATUS_SUM, SSTATUS_MXR, 1UL << SSTATUS_FS_SHIFT,
+					 2UL << SSTATUS_FS_SHIFT };
+	struct vhart h = fresh();
+	struct vreal_inputs in = vreal_inputs_of(&h);
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bits) / sizeof(bits[0]); i++) {
+		struct vhart c = h;
+		c.sstatus ^= bits[i];
+		assert_false(vreal_unchanged(&c, &in));
+	}
+	struct vhart c = h;
+	c.priv = PRV_U;
+	assert_false(vreal_unchanged(&c, &in));
+	c = h;
+	c.satp = 8UL << 60 | 0x80000UL;
+	assert_false(vreal_unchanged(&c, &in));
+	c = h;
+	c.scounteren = COUNTEREN_TM;
+	assert_false(vreal_unchanged(&c, &in));
+}
+
+/* An interrupt to take now (here: SIE set with one pending and enabled)
+ * must go the long way, where it is delivered. */
+static void test_changed_when_an_interrupt_is_due(void **state)
+{
+	struct vhart h = fresh();
+
+	(void)state;
+	h.sie = MIP_SSIP;
+	h.sip = MIP_SSIP;
+	struct vreal_inputs in = vreal_inputs_of(&h);
+	assert_true(vreal_unchanged(&h, &in));
+	h.sstatus |= SSTATUS_SIE;
+	assert_false(vreal_unchanged(&h, &in));
+}
+
+/* What the proof leaves to the reader: when vreal_unchanged() holds, the
+ * real sstatus and scounteren derived from the new hart are those derived
+ * from the old one, whatever the current real sstatus. */
+static void test_unchanged_means_same_real_state(void **state)
+{
+	struct vhart a = fresh(), b = fresh();
+	long step, same = 0;
+
+	(void)state;
+	for (step = 0; step < 200000; step++) {
+		uint64_t cur = rnd();
+
+		a.priv = rnd() % 2 ? PRV_S : PRV_U;
+		a.sstatus = (rnd() & 0xc6122UL) | 2UL << 32;
+		a.scounteren = rnd() % 4 ? 7 : rnd();
+		a.satp = rnd() % 2 ? 0 : 8UL << 60;
+		a.sie = rnd() & 0x222UL;
+		a.sip = rnd() & 0x222UL;
+		b = a;
+		/* Flip a few bits of the fields the real state may derive from. */
+		if (rnd() % 2)
+			b.sstatus = (b.sstatus ^ (rnd() & rnd() & 0xc6122UL));
+		if (rnd() % 8 == 0)
+			b.priv ^= PRV_S ^ PRV_U;
+		if (rnd() % 8 == 0)
+			b.scounteren ^= 1UL << (rnd() % 4);
+		struct vreal_inputs in = vreal_inputs_of(&a);
+		if (!vreal_unchanged(&b, &in))
+			continue;
+		same++;
+		assert_int_equal(vreal_sstatus(&b, cur), vreal_sstatus(&a, cur));
+		assert_int_equal(vreal_scounteren(&b), vreal_scounteren(&a));
+		assert_int_equal(b.sstatus & SSTATUS_SUM, a.sstatus & SSTATUS_SUM);
+		assert_int_equal(vtrap_pending_interrupt(&b), 0);
+	}
+	assert_true(same > 10000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +306,10 @@ int main(void)
 		cmocka_unit_test(test_scounteren_vu_drops_hpm_bits),
 		cmocka_unit_test(test_scounteren_agrees_with_emulated_reads),
 		cmocka_unit_test(test_random_harts_match_reference),
+		cmocka_unit_test(test_unchanged_for_fields_nothing_derives_from),
+		cmocka_unit_test(test_changed_by_each_input),
+		cmocka_unit_test(test_changed_when_an_interrupt_is_due),
+		cmocka_unit_test(test_unchanged_means_same_real_state),
 	};
 
 	return cmocka_run_group_tests_name("vreal", tests, NULL, NULL);
