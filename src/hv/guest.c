@@ -45,6 +45,7 @@ const char *guest_create(struct guest *g, unsigned index, const struct guest_con
 	g->index = index;
 	g->config = *cfg;
 	g->ending = GUEST_RUNNING;
+	g->started = false;
 	g->nvcpus = cfg->nvcpus;
 	ram_init(&g->ram, GUEST_RAM_BASE, cfg->ram_size, ram_hpa);
 	console_port_init(&g->console, index);
@@ -95,6 +96,26 @@ static const char *plan_layout(const struct guest *g, struct guest_layout *l)
 	return NULL;
 }
 
+/* Nothing of a previous boot, or of what loaders left, survives into the
+ * next; on a first start into RAM known to be zero only the part a loader
+ * may have written needs clearing. */
+static void clear_ram(struct guest *g)
+{
+	const struct guest_config *c = &g->config;
+	uint64_t start = g->ram.map.hpa_base, end = start + c->ram_size;
+	bool first = !g->started;
+	g->started = true;
+	if (first && c->ram_zero) {
+		if (c->first_clear.start > start)
+			start = c->first_clear.start;
+		if (c->first_clear.end < end)
+			end = c->first_clear.end;
+		if (start >= end)
+			return;
+	}
+	memset(pa_to_va(start), 0, end - start);
+}
+
 const char *guest_reset(struct guest *g)
 {
 	struct guest_layout *l = &g->layout;
@@ -103,7 +124,7 @@ const char *guest_reset(struct guest *g)
 	if (err)
 		return err;
 	devices_reset(&g->dev);
-	memset(pa_to_va(g->ram.map.hpa_base), 0, c->ram_size);
+	clear_ram(g);
 	memcpy(ram_gpa_to_hva(&g->ram, l->entry, 1), pa_to_va(c->image.start),
 	       c->image.end - c->image.start);
 	if (l->initrd_end)

@@ -33,6 +33,10 @@ struct guest_config {
 	const char *bootargs;
 	const char *host_isa;
 	uint64_t timebase_hz;
+	/* Whether the guest's RAM is zero when it first starts, but for
+	 * first_clear (host physical, what a loader may have written). */
+	bool ram_zero;
+	struct mem_range first_clear;
 };
 
 /* Where guest_reset put things, guest-physical. */
@@ -59,6 +63,7 @@ struct guest {
 	enum guest_end ending;
 	bool failed;         /* it stopped on an error or powered off with one */
 	bool finishing;      /* one hart is restarting it or ending it */
+	bool started;        /* guest_reset has run once */
 	unsigned nvcpus;
 	struct vcpu vcpus[GUEST_MAX_VCPUS];
 };

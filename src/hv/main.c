@@ -173,6 +173,11 @@ static void setup_guests(struct machine *m, struct busy *busy, uint64_t asid_fir
 			.bootargs = go->bootargs,
 			.host_isa = p->isa,
 			.timebase_hz = p->timebase_hz,
+			/* QEMU starts with RAM zero; every image and tree
+			 * it or a firmware placed is busy, but for QEMU's
+			 * own tree when a firmware passes on a copy. */
+			.ram_zero = p->qemu_virt,
+			.first_clear = platform_loader_dt(p),
 		};
 		struct host_vblk *disk = guest_disk(m, i, go->disk);
 		uint64_t ram = platform_place(cfg.ram_size, GUEST_RAM_ALIGN, p->ram, busy->r, busy->n);

@@ -126,6 +126,7 @@ int platform_probe(struct platform *p, uint64_t dtb_pa)
 	if (err)
 		return err;
 	p->dtb = (struct mem_range){ dtb_pa, dtb_pa + fdt_totalsize(fdt) };
+	p->qemu_virt = fdt_node_check_compatible(fdt, 0, "riscv-virtio") == 0;
 
 	int mem = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory",
 						sizeof("memory"));
@@ -160,6 +161,19 @@ int platform_probe(struct platform *p, uint64_t dtb_pa)
 	probe_plic(fdt, p, intc);
 	probe_virtio(fdt, p);
 	return 0;
+}
+
+#define LOADER_DT_LIMIT (UINT64_C(3) << 30)
+#define LOADER_DT_SPAN  (UINT64_C(4) << 20)
+
+struct mem_range platform_loader_dt(const struct platform *p)
+{
+	uint64_t top = p->ram.end;
+	if (p->ram.start < LOADER_DT_LIMIT && top > LOADER_DT_LIMIT)
+		top = LOADER_DT_LIMIT;
+	if (!p->qemu_virt || top - p->ram.start < LOADER_DT_SPAN)
+		return (struct mem_range){ p->ram.start, p->ram.start };
+	return (struct mem_range){ top - LOADER_DT_SPAN, top };
 }
 
 bool platform_isa_has(const char *isa, const char *ext)

@@ -37,6 +37,7 @@ struct platform {
 	struct mem_range ram;    /* first /memory node */
 	struct mem_range dtb;    /* the host DTB itself */
 	struct mem_range initrd; /* /chosen linux,initrd-*; empty if none */
+	bool qemu_virt;          /* the root is compatible with riscv-virtio */
 	uint64_t timebase_hz;
 	struct platform_hart harts[PLATFORM_MAX_HARTS];
 	unsigned nharts;
@@ -53,6 +54,13 @@ bool platform_isa_has(const char *isa, const char *ext);
 /* Fill *p from the DTB at physical address dtb_pa. Returns 0, or a
  * negative libfdt error code when the tree is unusable. */
 int platform_probe(struct platform *p, uint64_t dtb_pa);
+
+/* Where, in RAM that is otherwise zero when the machine starts, QEMU virt
+ * may have put its own copy of the device tree (the one a firmware may
+ * relocate, so that the tree p->dtb names is another): the 4 MiB below the
+ * end of RAM or 3 GiB, whichever is lower (QEMU 7.2 puts it at the 2 MiB
+ * boundary below that point, less its size). Empty if not QEMU virt. */
+struct mem_range platform_loader_dt(const struct platform *p);
 
 /* The highest `align`-aligned start of `size` bytes inside ram that
  * overlaps none of busy[0..nbusy), or 0 when there is none. */

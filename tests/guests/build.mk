@@ -3,7 +3,7 @@
 GUEST_NAMES := hello csr_basic trap_ucall illegal_csr escape sbi csr_diff sbi_conf uart \
                mmio_attack vm_basic vm_attack vm_window vblk timer plic plic_attack \
                vblk_attack vblk_irq smp hsm_stop insn_fetch split_access \
-               legacy_mask csr_batch
+               legacy_mask csr_batch ram_zero
 GUEST_MODES ?= native-stub native-opensbi hv-stub hv-opensbi hv-sliced
 # The modes of a guest that names none below.
 GUEST_MODES_ALL := native-stub native-opensbi hv-stub hv-opensbi

@@ -17,6 +17,8 @@
 #define QEMU_ISA "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc"
 
 static char tree[8192] __attribute__((aligned(8)));
+/* The root's compatible (QEMU virt's), or none if NULL. */
+static const char *root_compatible = "riscv-virtio";
 
 static void reg(void *fdt, uint64_t base, uint64_t size)
 {
@@ -35,6 +37,9 @@ static uint64_t build_tree(unsigned harts, unsigned virtio_slots, bool with_plic
 	assert_int_equal(fdt_begin_node(fdt, ""), 0);
 	assert_int_equal(fdt_property_u32(fdt, "#address-cells", 2), 0);
 	assert_int_equal(fdt_property_u32(fdt, "#size-cells", 2), 0);
+	if (root_compatible)
+		assert_int_equal(fdt_property(fdt, "compatible", root_compatible,
+					      (int)strlen(root_compatible) + 1), 0);
 	assert_int_equal(fdt_begin_node(fdt, "memory@80000000"), 0);
 	assert_int_equal(fdt_property_string(fdt, "device_type", "memory"), 0);
 	reg(fdt, 0x80000000UL, 512UL << 20);
@@ -105,6 +110,34 @@ static void test_probe_finds_ram_timebase_and_isa(void **state)
 	assert_int_equal(p.ram.end, 0xa0000000UL);
 	assert_int_equal(p.timebase_hz, 10000000);
 	assert_string_equal(p.isa, QEMU_ISA);
+}
+
+/* QEMU virt's own device tree copy lies in the 4 MiB below the end of RAM
+ * or 3 GiB; on another machine nothing is known. */
+static void test_loader_dt_on_qemu_virt_only(void **state)
+{
+	struct platform p;
+
+	(void)state;
+	assert_int_equal(platform_probe(&p, build_tree(1, 0, true)), 0);
+	assert_true(p.qemu_virt);
+	struct mem_range r = platform_loader_dt(&p);
+	assert_int_equal(r.start, 0xa0000000UL - (4UL << 20));
+	assert_int_equal(r.end, 0xa0000000UL);
+	p.ram.end = 0x80000000UL + (8UL << 30);
+	r = platform_loader_dt(&p);
+	assert_int_equal(r.start, (3UL << 30) - (4UL << 20));
+	assert_int_equal(r.end, 3UL << 30);
+	p.ram.end = 0x80000000UL + (2UL << 20);
+	r = platform_loader_dt(&p);
+	assert_int_equal(r.end - r.start, 0);
+
+	root_compatible = "sifive,hifive-unmatched-a00";
+	assert_int_equal(platform_probe(&p, build_tree(1, 0, true)), 0);
+	root_compatible = "riscv-virtio";
+	assert_false(p.qemu_virt);
+	r = platform_loader_dt(&p);
+	assert_int_equal(r.end - r.start, 0);
 }
 
 static void test_probe_finds_plic_and_the_harts_s_context(void **state)
@@ -184,6 +217,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_probe_finds_ram_timebase_and_isa),
+		cmocka_unit_test(test_loader_dt_on_qemu_virt_only),
 		cmocka_unit_test(test_probe_finds_plic_and_the_harts_s_context),
 		cmocka_unit_test(test_probe_without_plic_or_hart_reports_none),
 		cmocka_unit_test(test_probe_lists_virtio_slots_with_their_interrupts),

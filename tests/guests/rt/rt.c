@@ -11,11 +11,12 @@
 
 const char rt_guest_name[] = RT_GUEST_NAME;
 unsigned long rt_hartid;
+unsigned long rt_dtb;
 
 static unsigned passed, failed;
 
 bool rt_catch_mode(void (*fn)(void), struct rt_trap *out, bool user);
-__attribute__((noreturn)) void rt_start(unsigned long hartid);
+__attribute__((noreturn)) void rt_start(unsigned long hartid, unsigned long dtb);
 __attribute__((noreturn)) void rt_unexpected_trap(uint64_t scause, uint64_t sepc,
 						  uint64_t stval);
 
@@ -83,9 +84,10 @@ void rt_unexpected_trap(uint64_t scause, uint64_t sepc, uint64_t stval)
 	rt_finish();
 }
 
-void rt_start(unsigned long hartid)
+void rt_start(unsigned long hartid, unsigned long dtb)
 {
 	rt_hartid = hartid;
+	rt_dtb = dtb;
 	sbi_console_init(0);
 	int rc = main();
 	if (rc != 0) {

@@ -16,6 +16,8 @@
 int main(void);
 
 extern unsigned long rt_hartid;
+/* The device tree's address the guest was entered with (a1). */
+extern unsigned long rt_dtb;
 extern const char rt_guest_name[];
 
 __attribute__((format(printf, 1, 2))) void rt_printf(const char *fmt, ...);
