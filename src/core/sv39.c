@@ -370,3 +370,60 @@ uint64_t sv39_shadow_leaf(const struct sv39_result *r, enum shadow_ctx ctx,
 	//@ assert split: ShadowFlags(leaf) == flags && ShadowPpn(leaf) == ppn;
 	return leaf;
 }
+
+/*
+ * Shadow megapage: for a guest superpage, the 2 MiB shadow leaf that maps
+ * the whole 2 MiB block of guest RAM holding r->gpa at once, with the very
+ * flags sv39_shadow_leaf() gives its pages. Only when guest RAM is made of
+ * whole 2 MiB blocks on both sides, so that the block is all RAM.
+ */
+/*@ requires valid: \valid_read(r) && \valid_read(map);
+    requires map: HostMapValid(*map);
+    requires ctx: ctx == SHADOW_VS || ctx == SHADOW_VS_SUM || ctx == SHADOW_VU;
+    assigns \nothing;
+    ensures zero_or_leaf: \result == 0 || ShadowLeafShape(\result);
+    ensures superpage: \result != 0 ==> r->level >= 1;
+    ensures aligned: \result != 0 ==> ShadowAddr(\result) % MEGAPAGE_SIZE == 0;
+    ensures in_ram: \result != 0 ==> ShadowMegaInRam(\result, *map);
+    ensures isolated: \forall integer lo, hi; \result != 0 && HostRangeOutside(*map, lo, hi) ==>
+      ShadowMegaOutside(\result, lo, hi);
+    behavior maps:
+      assumes r->status == SV39_OK && r->level >= 1 && HostMapHas(*map, r->gpa);
+      assumes MegaMap(*map);
+      assumes ShadowCtxAllows(r->pte, ctx);
+      assumes ShadowR(r->pte) || ShadowX(r->pte, ctx);
+      ensures leaf: ShadowLeafShape(\result) && ShadowLeafIs(\result, r->pte, ctx);
+      ensures target: ShadowAddr(\result) <= HostPage(*map, r->gpa) &&
+                      HostPage(*map, r->gpa) < ShadowAddr(\result) + MEGAPAGE_SIZE;
+    behavior none:
+      assumes !(r->status == SV39_OK && r->level >= 1 && HostMapHas(*map, r->gpa)) ||
+              !MegaMap(*map) ||
+              !ShadowCtxAllows(r->pte, ctx) || !(ShadowR(r->pte) || ShadowX(r->pte, ctx));
+      ensures zero: \result == 0;
+    complete behaviors;
+    disjoint behaviors;
+*/
+uint64_t sv39_shadow_megaleaf(const struct sv39_result *r, enum shadow_ctx ctx,
+			      const struct host_map *map)
+{
+	const uint64_t gpa = r->gpa;
+	const uint64_t gpa_base = map->gpa_base;
+	uint64_t flags, block, ppn, leaf;
+
+	if (r->status != SV39_OK || r->level == 0 || gpa < gpa_base || gpa - gpa_base >= map->size)
+		return 0;
+	if (gpa_base % MEGAPAGE_SIZE != 0 || map->hpa_base % MEGAPAGE_SIZE != 0 ||
+	    map->size % MEGAPAGE_SIZE != 0)
+		return 0;
+	flags = sv39_shadow_flags(r->pte, ctx);
+	if (flags == 0)
+		return 0;
+	block = map->hpa_base + (gpa - gpa_base) / MEGAPAGE_SIZE * MEGAPAGE_SIZE;
+	//@ assert block_in: map->hpa_base <= block && block + MEGAPAGE_SIZE <= map->hpa_base + map->size;
+	//@ assert block_aligned: block % MEGAPAGE_SIZE == 0;
+	ppn = block / PAGE_SIZE;
+	//@ assert ppn: ppn <= PTE_PPN_MASK && ppn * PAGE_SIZE == block;
+	leaf = ppn * (UL(1) << PTE_PPN_SHIFT) + flags;
+	//@ assert split: ShadowFlags(leaf) == flags && ShadowPpn(leaf) == ppn;
+	return leaf;
+}

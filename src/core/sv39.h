@@ -65,4 +65,14 @@ struct sv39_result sv39_translate(const struct gmem *m, uint64_t satp, uint64_t 
 uint64_t sv39_shadow_leaf(const struct sv39_result *r, enum shadow_ctx ctx,
 			  const struct host_map *map);
 
+/*
+ * For a guest superpage (r->level >= 1): the 2 MiB shadow leaf PTE that
+ * maps the whole 2 MiB block of guest RAM holding r->gpa, with the flags
+ * sv39_shadow_leaf() gives each of its pages; 0 when sv39_shadow_leaf()
+ * would give 0, for a 4 KiB guest leaf, or unless guest RAM is whole
+ * 2 MiB blocks on both sides (gpa_base, hpa_base and size 2 MiB-aligned).
+ */
+uint64_t sv39_shadow_megaleaf(const struct sv39_result *r, enum shadow_ctx ctx,
+			      const struct host_map *map);
+
 #endif

@@ -157,6 +157,7 @@
 /* Page tables (Sv39). */
 #define PAGE_SHIFT 12
 #define PAGE_SIZE  (UL(1) << PAGE_SHIFT)
+#define MEGAPAGE_SIZE (UL(1) << 21)
 #define PTE_V BIT(0)
 #define PTE_R BIT(1)
 #define PTE_W BIT(2)

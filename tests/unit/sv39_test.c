@@ -521,6 +521,55 @@ static void test_shadow_of_bare_walk(void **state)
 			 pte_of(UL(0x90005000), LEAF_RWX | PTE_U | PTE_A | PTE_D));
 }
 
+/* A guest megapage: one 2 MiB shadow leaf for its whole block, with the
+ * flags of its 4 KiB shadow leaves. */
+static void test_megaleaf_maps_the_whole_block(void **state)
+{
+	static const enum shadow_ctx ctxs[] = { SHADOW_VS, SHADOW_VS_SUM, SHADOW_VU };
+	static const uint64_t ptes[] = { LEAF_RWX | PTE_A | PTE_D, LEAF_RWX | PTE_A,
+					 PTE_V | PTE_R | PTE_A, PTE_V | PTE_X | PTE_A,
+					 LEAF_RWX | PTE_U | PTE_A | PTE_D, PTE_V | PTE_R | PTE_U | PTE_A };
+
+	(void)state;
+	for (size_t c = 0; c < 3; c++)
+		for (size_t i = 0; i < sizeof(ptes) / sizeof(ptes[0]); i++) {
+			struct sv39_result r = ok_result(RAM_BASE + MEGAPAGE_SIZE + 0x12345, ptes[i]);
+			r.level = 1;
+			uint64_t small = sv39_shadow_leaf(&r, ctxs[c], &hmap);
+			uint64_t mega = sv39_shadow_megaleaf(&r, ctxs[c], &hmap);
+			assert_int_equal(mega & 0x3ff, small & 0x3ff);
+			if (small)
+				assert_int_equal(mega >> PTE_PPN_SHIFT,
+						 (UL(0x90000000) + MEGAPAGE_SIZE) >> PAGE_SHIFT);
+			else
+				assert_int_equal(mega, 0);
+			r.level = 2;
+			assert_int_equal(sv39_shadow_megaleaf(&r, ctxs[c], &hmap), mega);
+		}
+}
+
+static void test_megaleaf_only_for_superpages_in_whole_blocks(void **state)
+{
+	struct sv39_result r = ok_result(RAM_BASE + 0x5000, LEAF_RWX | PTE_A | PTE_D);
+
+	(void)state;
+	assert_int_equal(sv39_shadow_megaleaf(&r, SHADOW_VS, &hmap), 0);
+	r.level = 1;
+	assert_int_not_equal(sv39_shadow_megaleaf(&r, SHADOW_VS, &hmap), 0);
+	struct host_map odd_host = { RAM_BASE, RAM_SIZE, UL(0x90001000) };
+	struct host_map odd_size = { RAM_BASE, RAM_SIZE - PAGE_SIZE, UL(0x90000000) };
+	struct host_map odd_base = { RAM_BASE + PAGE_SIZE, RAM_SIZE, UL(0x90000000) };
+	assert_int_equal(sv39_shadow_megaleaf(&r, SHADOW_VS, &odd_host), 0);
+	assert_int_equal(sv39_shadow_megaleaf(&r, SHADOW_VS, &odd_size), 0);
+	r.gpa = RAM_BASE + PAGE_SIZE + 0x5000;
+	assert_int_equal(sv39_shadow_megaleaf(&r, SHADOW_VS, &odd_base), 0);
+	r.gpa = RAM_BASE + RAM_SIZE;
+	assert_int_equal(sv39_shadow_megaleaf(&r, SHADOW_VS, &hmap), 0);
+	r.gpa = RAM_BASE + 0x5000;
+	r.status = SV39_PAGE_FAULT;
+	assert_int_equal(sv39_shadow_megaleaf(&r, SHADOW_VS, &hmap), 0);
+}
+
 /* ---- randomised comparison with a reference walker ---- */
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15UL;
@@ -733,6 +782,8 @@ int main(void)
 		cmocka_unit_test_setup(test_shadow_vu_only_u_pages, reset),
 		cmocka_unit_test_setup(test_shadow_outside_ram_or_fault_is_zero, reset),
 		cmocka_unit_test_setup(test_shadow_of_bare_walk, reset),
+		cmocka_unit_test_setup(test_megaleaf_maps_the_whole_block, reset),
+		cmocka_unit_test_setup(test_megaleaf_only_for_superpages_in_whole_blocks, reset),
 		cmocka_unit_test_setup(test_random_walks_match_reference, reset),
 	};
 
