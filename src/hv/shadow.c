@@ -10,7 +10,6 @@
 
 extern uint64_t hv_boot_root[SV39_PTES_PER_TABLE];
 
-#define MEGAPAGE_SIZE (UL(1) << 21)
 #define GIGAPAGE_SHIFT 30
 #define PTE_TABLE_PPN(pte) (((pte) >> PTE_PPN_SHIFT) << PAGE_SHIFT)
 /* A table pointer whose tables hold 4 KiB pieces of a guest superpage is
@@ -43,6 +42,11 @@ static uint64_t *pte_table_va(uint64_t pte)
 static bool pte_is_table(uint64_t pte)
 {
 	return (pte & PTE_V) && !(pte & (PTE_R | PTE_W | PTE_X));
+}
+
+static bool pte_is_leaf(uint64_t pte)
+{
+	return (pte & PTE_V) && (pte & (PTE_R | PTE_W | PTE_X));
 }
 
 static uint64_t *new_root(void)
@@ -108,7 +112,8 @@ void shadow_flush_all(struct shadow *s)
 }
 
 /* Drop, under root, the shadows of the page holding va, or of the whole
- * guest superpage it was split from. True if that was a superpage. */
+ * guest superpage it was split from, or the megapage that holds it. True
+ * if more than that page went. */
 static bool flush_va_in(uint64_t *root, uint64_t va)
 {
 	uint64_t *l2 = &root[vpn(va, 2)];
@@ -119,6 +124,10 @@ static bool flush_va_in(uint64_t *root, uint64_t va)
 		return true;
 	}
 	uint64_t *l1 = &pte_table_va(*l2)[vpn(va, 1)];
+	if (pte_is_leaf(*l1)) {
+		*l1 = 0;
+		return true;
+	}
 	if (!pte_is_table(*l1))
 		return false;
 	uint64_t *l0 = pte_table_va(*l1);
@@ -144,45 +153,56 @@ void shadow_flush_va(struct shadow *s, uint64_t va)
 		sfence_vma_page(va);
 }
 
-/* The level-0 entry for va under root, allocating missing tables (NULL
- * when the pool is empty), and marking the pointer at guest_level as
- * leading to pieces of a guest superpage. */
-static uint64_t *leaf_slot_alloc(uint64_t *root, uint64_t va, unsigned guest_level)
+/* The entry at leaf_level for va under root, allocating missing tables
+ * (NULL when the pool is empty) in place of whatever was there (*dropped:
+ * a megapage leaf was), and marking the pointer at guest_level as leading
+ * to pieces of a guest superpage. */
+static uint64_t *leaf_slot_alloc(uint64_t *root, uint64_t va, unsigned leaf_level,
+				 unsigned guest_level, bool *dropped)
 {
 	uint64_t *table = root;
-	for (unsigned level = 2; level > 0; level--) {
+	for (unsigned level = 2; level > leaf_level; level--) {
 		uint64_t *pte = &table[vpn(va, level)];
 		if (!pte_is_table(*pte)) {
 			uint64_t *next = page_alloc();
 			if (!next)
 				return NULL;
+			*dropped |= pte_is_leaf(*pte);
 			*pte = table_pte(next);
 		}
 		if (level == guest_level)
 			*pte |= PTE_SPLIT_SUPERPAGE;
 		table = pte_table_va(*pte);
 	}
-	return &table[vpn(va, 0)];
+	return &table[vpn(va, leaf_level)];
 }
 
 bool shadow_map(struct shadow *s, enum shadow_ctx ctx, uint64_t va, uint64_t leaf,
-		unsigned guest_level)
+		unsigned leaf_level, unsigned guest_level)
 {
-	uint64_t *slot = leaf_slot_alloc(s->root[ctx], va, guest_level);
+	bool dropped = false;
+	uint64_t *slot = leaf_slot_alloc(s->root[ctx], va, leaf_level, guest_level, &dropped);
 	if (!slot) {
 		shadow_flush_all(s);
-		slot = leaf_slot_alloc(s->root[ctx], va, guest_level);
+		slot = leaf_slot_alloc(s->root[ctx], va, leaf_level, guest_level, &dropped);
 		if (!slot)
 			return false;
 	}
-	bool upgrade = *slot & PTE_V;
+	/* A megapage takes the place of the 4 KiB pieces of its block. */
+	if (pte_is_table(*slot)) {
+		page_free(pte_table_va(*slot));
+		dropped = true;
+	}
+	bool upgrade = pte_is_leaf(*slot);
 	*slot = leaf;
 	/* A fault never leaves an invalid entry cached, but an entry that
-	 * gains a permission may be. */
-	if (upgrade) {
+	 * gains a permission may be, and so may those replaced. */
+	if (dropped || upgrade)
 		s->fetch_gen++;
+	if (dropped)
+		sfence_vma_all();
+	else if (upgrade)
 		sfence_vma_page(va);
-	}
 	return true;
 }
 

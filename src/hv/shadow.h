@@ -68,14 +68,14 @@ void shadow_flush_all(struct shadow *s);
 /* Forget the shadow leaves for the page holding va, in every root, or for
  * the whole guest superpage that page was split from. */
 void shadow_flush_va(struct shadow *s, uint64_t va);
-/* Install leaf for the page holding va in the root of ctx; va must be
- * outside the hypervisor window. guest_level is the level of the guest leaf
- * it comes from (1: 2 MiB, 2: 1 GiB superpage), so that a later fence of
- * any address in that superpage drops every piece. Reclaims all shadows
- * when the page pool runs out; false only if even an empty pool cannot
- * hold the path. */
+/* Install leaf for the page (leaf_level 0) or the 2 MiB block (leaf_level
+ * 1) holding va in the root of ctx; va must be outside the hypervisor
+ * window. guest_level is the level of the guest leaf it comes from (1:
+ * 2 MiB, 2: 1 GiB superpage), so that a later fence of any address in
+ * that superpage drops every piece. Reclaims all shadows when the page
+ * pool runs out; false only if even an empty pool cannot hold the path. */
 bool shadow_map(struct shadow *s, enum shadow_ctx ctx, uint64_t va, uint64_t leaf,
-		unsigned guest_level);
+		unsigned leaf_level, unsigned guest_level);
 /* The real satp for running the guest in virtual state h. */
 uint64_t shadow_satp(const struct shadow *s, const struct vhart *h);
 /* Which root serves the guest now: vU sees only U pages; vS without SUM

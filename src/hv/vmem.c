@@ -311,7 +311,13 @@ bool vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va)
 		guest_stop(v, "guest mapped %lx, inside the hypervisor's window "
 			      "(Linux's unused KASAN range)", va);
 	enum shadow_ctx ctx = shadow_ctx_of(&v->vh);
-	uint64_t leaf = sv39_shadow_leaf(&r, ctx, &g->ram.map);
+	/* A guest superpage gets shadow megapages, each filled at once. */
+	unsigned leaf_level = 1;
+	uint64_t leaf = sv39_shadow_megaleaf(&r, ctx, &g->ram.map);
+	if (!leaf) {
+		leaf_level = 0;
+		leaf = sv39_shadow_leaf(&r, ctx, &g->ram.map);
+	}
 	if (!leaf && acc == SV39_LOAD) {
 		emulate_access(v, va, r.gpa, acc, false);
 		return false;
@@ -319,7 +325,7 @@ bool vmem_page_fault(struct vcpu *v, uint64_t cause, uint64_t va)
 	if (!leaf)
 		guest_stop(v, "walk of %lx allowed an access its shadow context does not", va);
 	note_fill(v, cause, va, &r, leaf);
-	if (!shadow_map(&v->shadow, ctx, va, leaf, r.level))
+	if (!shadow_map(&v->shadow, ctx, va, leaf, leaf_level, r.level))
 		guest_stop(v, "hypervisor page pool too small for one shadow path");
 	v->stats.shadow_fills++;
 	return false;
