@@ -11,7 +11,8 @@ to BUILD/bench/NAME.json.
 usage: bench.py [--runs N] [--smoke] BUILD PLUGIN
   default: the Linux test suite (BUILD/linux/Image and initramfs.cpio), then
            its init's bench=loop (compute-bound, no system calls) and
-           bench=fork (fork, page faults, exec) workloads, each as linux-NAME;
+           bench=fork (fork, page faults, exec) and bench=pipe (two processes
+           taking turns) workloads, each as linux-NAME;
   --smoke: the hello guest, natively and on the stub, one wall run: the
            smallest case, which make check runs so that this cannot rot.
 """
@@ -194,7 +195,8 @@ def main():
         # The suite, then a compute-bound and a process-heavy program (init.c).
         workloads = [("linux", [], r"^\d+ passed, 0 failed"),
                      ("linux-loop", ["bench=loop"], r"^bench: loop done"),
-                     ("linux-fork", ["bench=fork"], r"^bench: fork done")]
+                     ("linux-fork", ["bench=fork"], r"^bench: fork done"),
+                     ("linux-pipe", ["bench=pipe"], r"^bench: pipe done")]
         runs = a.runs
         linux = os.path.join(build, "linux")
         guest_native = ["--guest", os.path.join(linux, "Image"),

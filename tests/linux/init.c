@@ -12,8 +12,9 @@
  * powers off (reboot(RB_POWER_OFF), which Linux turns into SBI SRST). The
  * summary line is the verdict: power-off carries no status.
  * With "shell" on the kernel command line and /bin/sh present, it execs
- * /bin/sh after the suite instead of powering off. With "bench=loop" or
- * "bench=fork" it runs one of make bench's workloads instead of the suite.
+ * /bin/sh after the suite instead of powering off. With "bench=loop",
+ * "bench=fork" or "bench=pipe" it runs one of make bench's workloads
+ * instead of the suite.
  *
  * Built static for riscv64 with glibc: riscv64-linux-gnu-gcc -static -O2.
  */
@@ -1018,6 +1019,47 @@ static void bench_fork(void)
 	printf("bench: fork done (%d rounds)\n", ROUNDS);
 }
 
+/* make bench's switching workload: two processes that take turns through
+ * a pair of pipes, each working on its own 64 KiB between turns, as a
+ * shell pipeline or a client and its server do. */
+static void bench_pipe(void)
+{
+	enum { ROUNDS = 2000, WORK = 64 << 10 };
+	int ping[2], pong[2];
+	if (pipe(ping) || pipe(pong)) {
+		printf("bench: pipe: %s\n", strerror(errno));
+		return;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		printf("bench: pipe: fork: %s\n", strerror(errno));
+		return;
+	}
+	int child = pid == 0;
+	int in = child ? ping[0] : pong[0], out = child ? pong[1] : ping[1];
+	static char work[WORK];
+	char token = 0;
+	for (int i = 0; i < ROUNDS; i++) {
+		if (!child && write(out, &token, 1) != 1)
+			break;
+		if (read(in, &token, 1) != 1)
+			break;
+		for (size_t o = 0; o < WORK; o += 4096)
+			work[o] += token;
+		token++;
+		if (child && write(out, &token, 1) != 1)
+			break;
+	}
+	if (child)
+		_exit(0);
+	int status;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		printf("bench: pipe: the other process failed\n");
+		return;
+	}
+	printf("bench: pipe done (%d round trips, token %d)\n", ROUNDS, token);
+}
+
 int main(void)
 {
 	uint64_t t0 = sys_now_ns(CLOCK_MONOTONIC);
@@ -1029,11 +1071,13 @@ int main(void)
 	check_mount("sysfs", "/sys", "sysfs");
 	check_mount("devtmpfs", "/dev", "devtmpfs");
 	check_mount("tmpfs", "/tmp", "tmpfs");
-	if (cmdline_has("bench=loop") || cmdline_has("bench=fork")) {
+	if (cmdline_has("bench=loop") || cmdline_has("bench=fork") || cmdline_has("bench=pipe")) {
 		if (cmdline_has("bench=loop"))
 			bench_loop();
-		else
+		else if (cmdline_has("bench=fork"))
 			bench_fork();
+		else
+			bench_pipe();
 		reboot(RB_POWER_OFF);
 		printf("init: reboot(RB_POWER_OFF): %s\n", strerror(errno));
 		for (;;)
