@@ -39,6 +39,7 @@ RANGES = ["firmware", "hypervisor", "kernel", "user"]
 # The functions that say what a trap episode did: the first one it runs.
 MARKS = [("csr", "vcsr_emulate"), ("sret", "vtrap_sret"), ("wfi", "vcpu_wfi"),
          ("sfence", "shadow_flush_va"), ("sfence", "shadow_flush_all"),
+         ("sfence", "shadow_flush_va_asid"), ("sfence", "shadow_flush_asid"),
          ("page-fault", "vmem_page_fault"), ("sbi", "vsbi_handle"),
          ("interrupt", "sched_interrupt"), ("reflect", "vtrap_enter")]
 MARK_TITLES = {"csr": "CSR access", "sret": "sret", "wfi": "wfi", "sfence": "sfence.vma",

@@ -67,11 +67,19 @@ const char *shadow_init(struct shadow *s, const struct host_map *ram, uint64_t a
 		return "guest RAM is not one aligned gigapage's worth of megapages";
 	s->asid_base = asid_base;
 	s->flushes = 0;
+	s->clock = 0;
 	memset(s->fetch, 0, sizeof(s->fetch));
 	s->fetch_gen = 1;
-	for (unsigned c = 0; c < SHADOW_CTXS; c++)
-		if (!(s->root[c] = new_root()))
-			return "out of hypervisor memory for shadow roots";
+	for (unsigned i = 0; i < SHADOW_SPACES; i++) {
+		struct shadow_space *sp = &s->space[i];
+		sp->satp = 0;
+		sp->last_used = 0;
+		memset(sp->slots, 0, sizeof(sp->slots));
+		for (unsigned c = 0; c < SHADOW_CTXS; c++)
+			if (!(sp->root[c] = new_root()))
+				return "out of hypervisor memory for shadow roots";
+	}
+	s->cur = &s->space[0];
 	/* satp Bare: guest-physical RAM at its own addresses, in megapages,
 	 * user-accessible since the guest kernel runs in U-mode. */
 	uint64_t *l1 = page_alloc();
@@ -99,15 +107,75 @@ static void free_slot(uint64_t *root, unsigned slot)
 	page_free(l1);
 }
 
+static bool space_filled(const struct shadow_space *sp)
+{
+	for (unsigned c = 0; c < SHADOW_CTXS; c++)
+		for (unsigned w = 0; w < SV39_PTES_PER_TABLE / 64; w++)
+			if (sp->slots[c][w])
+				return true;
+	return false;
+}
+
+/* Every leaf of space sp goes (the caller fences). The window's slots
+ * never lead to shadow tables, so they are never visited. */
+static void empty_space(struct shadow_space *sp)
+{
+	for (unsigned c = 0; c < SHADOW_CTXS; c++)
+		for (unsigned w = 0; w < SV39_PTES_PER_TABLE / 64; w++)
+			for (uint64_t bits = sp->slots[c][w]; bits; bits &= bits - 1)
+				free_slot(sp->root[c], w * 64 + (unsigned)__builtin_ctzll(bits));
+	memset(sp->slots, 0, sizeof(sp->slots));
+}
+
+static uint64_t satp_asid(uint64_t satp)
+{
+	return (satp & SATP_ASID) >> SATP_ASID_SHIFT;
+}
+
+void shadow_switch(struct shadow *s, uint64_t satp)
+{
+	if ((satp >> SATP_MODE_SHIFT) == SATP_MODE_BARE)
+		return;
+	struct shadow_space *victim = &s->space[0];
+	for (unsigned i = 0; i < SHADOW_SPACES; i++) {
+		struct shadow_space *sp = &s->space[i];
+		if (sp->satp == satp) {
+			s->cur = sp;
+			sp->last_used = ++s->clock;
+			return;
+		}
+		if (sp->last_used < victim->last_used)
+			victim = sp;
+	}
+	/* The least recently used space now shadows satp: what it held goes,
+	 * and so does what the hart may cache under its real ASIDs. */
+	if (space_filled(victim)) {
+		s->flushes++;
+		s->fetch_gen++;
+		empty_space(victim);
+		sfence_vma_all();
+	}
+	victim->satp = satp;
+	victim->last_used = ++s->clock;
+	s->cur = victim;
+}
+
 void shadow_flush_all(struct shadow *s)
 {
 	s->flushes++;
 	s->fetch_gen++;
-	for (unsigned c = 0; c < SHADOW_CTXS; c++)
-		for (unsigned slot = 0; slot < SV39_PTES_PER_TABLE; slot++)
-			if (slot < HV_WINDOW_SLOT_FIRST ||
-			    slot >= HV_WINDOW_SLOT_FIRST + HV_WINDOW_SLOTS)
-				free_slot(s->root[c], slot);
+	for (unsigned i = 0; i < SHADOW_SPACES; i++)
+		empty_space(&s->space[i]);
+	sfence_vma_all();
+}
+
+void shadow_flush_asid(struct shadow *s, uint64_t asid)
+{
+	s->flushes++;
+	s->fetch_gen++;
+	for (unsigned i = 0; i < SHADOW_SPACES; i++)
+		if (satp_asid(s->space[i].satp) == asid)
+			empty_space(&s->space[i]);
 	sfence_vma_all();
 }
 
@@ -140,17 +208,42 @@ static bool flush_va_in(uint64_t *root, uint64_t va)
 	return false;
 }
 
-void shadow_flush_va(struct shadow *s, uint64_t va)
+/* va's shadows in the spaces with ASID asid, or in all if all. */
+static void flush_va_where(struct shadow *s, uint64_t va, bool all, uint64_t asid)
 {
 	bool superpage = false;
+	unsigned top = vpn(va, 2);
 	s->flushes++;
 	s->fetch_gen++;
-	for (unsigned c = 0; c < SHADOW_CTXS; c++)
-		superpage |= flush_va_in(s->root[c], va);
+	for (unsigned i = 0; i < SHADOW_SPACES; i++) {
+		struct shadow_space *sp = &s->space[i];
+		if (!all && satp_asid(sp->satp) != asid)
+			continue;
+		for (unsigned c = 0; c < SHADOW_CTXS; c++)
+			if ((sp->slots[c][top / 64] >> (top % 64)) & 1)
+				superpage |= flush_va_in(sp->root[c], va);
+	}
 	if (superpage)
 		sfence_vma_all();
 	else
 		sfence_vma_page(va);
+}
+
+void shadow_flush_va(struct shadow *s, uint64_t va)
+{
+	flush_va_where(s, va, true, 0);
+}
+
+void shadow_flush_va_asid(struct shadow *s, uint64_t va, uint64_t asid)
+{
+	flush_va_where(s, va, false, asid);
+}
+
+/* The root slot of va in context ctx of sp may lead to tables. */
+static void mark_slot(struct shadow_space *sp, enum shadow_ctx ctx, uint64_t va)
+{
+	unsigned top = vpn(va, 2);
+	sp->slots[ctx][top / 64] |= UL(1) << (top % 64);
 }
 
 /* The entry at leaf_level for va under root, allocating missing tables
@@ -181,10 +274,14 @@ bool shadow_map(struct shadow *s, enum shadow_ctx ctx, uint64_t va, uint64_t lea
 		unsigned leaf_level, unsigned guest_level)
 {
 	bool dropped = false;
-	uint64_t *slot = leaf_slot_alloc(s->root[ctx], va, leaf_level, guest_level, &dropped);
+	uint64_t *root = s->cur->root[ctx];
+	/* Noted first, so that even a path left half built is freed. */
+	mark_slot(s->cur, ctx, va);
+	uint64_t *slot = leaf_slot_alloc(root, va, leaf_level, guest_level, &dropped);
 	if (!slot) {
 		shadow_flush_all(s);
-		slot = leaf_slot_alloc(s->root[ctx], va, leaf_level, guest_level, &dropped);
+		mark_slot(s->cur, ctx, va);
+		slot = leaf_slot_alloc(root, va, leaf_level, guest_level, &dropped);
 		if (!slot)
 			return false;
 	}
@@ -211,7 +308,10 @@ uint64_t shadow_satp(const struct shadow *s, const struct vhart *h)
 	const uint64_t *root = shadow_root_of(s, h);
 	uint64_t asid = 0;
 	if (s->asid_base)
-		asid = s->asid_base + (shadow_satp_is_bare(h) ? SHADOW_CTXS : (uint64_t)shadow_ctx_of(h));
+		asid = s->asid_base +
+		       (shadow_satp_is_bare(h) ? SHADOW_ASIDS - 1
+					       : (uint64_t)(s->cur - s->space) * SHADOW_CTXS +
+							 (uint64_t)shadow_ctx_of(h));
 	return SATP_MODE_SV39 << SATP_MODE_SHIFT | asid << SATP_ASID_SHIFT |
 	       va_to_pa(root) >> PAGE_SHIFT;
 }

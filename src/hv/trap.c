@@ -53,21 +53,26 @@ static bool emulate_csr(struct vcpu *v, uint32_t insn)
 	if (r.rd != 0)
 		v->x[r.rd] = r.rd_value;
 	v->vh.pc += 4;
-	/* Shadows derive from the tables the old satp named. */
+	/* Shadows derive from the tables a satp names. */
 	if (v->vh.satp != old_satp)
-		shadow_flush_all(&v->shadow);
+		shadow_switch(&v->shadow, v->vh.satp);
 	return true;
 }
 
-/* sfence.vma rs1, rs2: drop the shadows of one page, or of every page.
- * The ASID in rs2 only narrows what the guest asks for, so ignoring it
- * drops more, never less. */
+/* sfence.vma rs1, rs2: drop the shadows of one page, or of every page,
+ * of every address space or of those with the ASID in rs2. */
 static void emulate_sfence_vma(struct vcpu *v, uint32_t insn)
 {
-	if (INSN_RS1(insn) == 0)
+	uint64_t va = v->x[INSN_RS1(insn)];
+	uint64_t asid = v->x[INSN_RS2(insn)] & (SATP_ASID >> SATP_ASID_SHIFT);
+	if (INSN_RS1(insn) == 0 && INSN_RS2(insn) == 0)
 		shadow_flush_all(&v->shadow);
+	else if (INSN_RS1(insn) == 0)
+		shadow_flush_asid(&v->shadow, asid);
+	else if (INSN_RS2(insn) == 0)
+		shadow_flush_va(&v->shadow, va);
 	else
-		shadow_flush_va(&v->shadow, v->x[INSN_RS1(insn)]);
+		shadow_flush_va_asid(&v->shadow, va, asid);
 }
 
 /* Emulate the privileged instruction insn at the guest's pc. True if the

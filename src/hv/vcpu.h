@@ -58,7 +58,6 @@ struct vcpu {
 	struct hart *hart;   /* the hart it is pinned to */
 	struct guest *guest;
 	unsigned id;         /* the guest's hart id for it */
-	struct shadow shadow;
 	const uint32_t *seip_lines; /* bit id: its guest's PLIC asks for SEIP */
 	uint32_t requests;   /* VCPU_REQ_*, set by any hart */
 	/* HSM state, written under its guest's lock. */
@@ -76,6 +75,8 @@ struct vcpu {
 	uint64_t last_fill_flushes;
 	unsigned fill_repeats;
 	struct trap_stats stats;
+	/* Last: entry.S and fp.S reach the fields above with 12-bit offsets. */
+	struct shadow shadow;
 };
 
 /* Everything for a first start: registers, virtual hart at entry with

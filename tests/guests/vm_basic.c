@@ -11,8 +11,9 @@
  *  - MXR: X-only page loads fault without MXR and work with it;
  *  - mapping and unmapping a page;
  *  - the four sfence.vma forms each make a changed leaf visible;
- *  - satp switching between two table sets (ASIDs 1 and 2) and back;
- *    satp Bare turns translation off.
+ *  - satp switching between two table sets (ASIDs 1 and 2) and back; a
+ *    set changed while the other runs and fenced by its ASID; both sets
+ *    under twenty ASIDs in turn; satp Bare turns translation off.
  * The image is mapped identity (1 GiB leaf at 0x80000000, A/D preset).
  */
 #include "vm.h"
@@ -474,6 +475,53 @@ static void test_satp_switch(void)
 	EXPECT_LOAD(va, MARK_A, "set 1 third time");
 }
 
+/* A leaf of the address space not running, changed and fenced by its
+ * ASID alone (both sfence.vma forms with rs2), is seen once satp switches
+ * back to it. */
+static void test_fence_other_space(void)
+{
+	const uint64_t va = VA_HI4K(HI_SWITCH) + 8;
+	const uint64_t s1 = satp_sv39(root1, ASID1), s2 = satp_sv39(root2, ASID2);
+	bufC[1] = MARK_C;
+
+	EXPECT_LOAD(va, MARK_A, "set 1 before");
+	csr_write(CSR_SATP, s2);
+	EXPECT_LOAD(va, MARK_B, "set 2 before");
+	l0_hi[HI_SWITCH] = pte_leaf(pa_of(bufC), F_RW_AD);
+	sfence_asid(ASID1);
+	csr_write(CSR_SATP, s1);
+	EXPECT_LOAD(va, MARK_C, "set 1 changed from set 2, sfence.vma x0, asid 1");
+	csr_write(CSR_SATP, s2);
+	l0_hi[HI_SWITCH] = pte_leaf(pa_of(bufA), F_RW_AD);
+	sfence_va_asid(va, ASID1);
+	EXPECT_LOAD(va, MARK_B, "set 2 after fencing set 1");
+	csr_write(CSR_SATP, s1);
+	EXPECT_LOAD(va, MARK_A, "set 1 changed back, sfence.vma va, asid 1");
+	/* And set 2's leaf, changed from set 1. */
+	l0_hi2[HI_SWITCH] = pte_leaf(pa_of(bufC), F_RW_AD);
+	sfence_va_asid(va, ASID2);
+	csr_write(CSR_SATP, s2);
+	EXPECT_LOAD(va, MARK_C, "set 2 changed from set 1, sfence.vma va, asid 2");
+	l0_hi2[HI_SWITCH] = pte_leaf(pa_of(bufB), F_RW_AD);
+	sfence_all();
+	EXPECT_LOAD(va, MARK_B, "set 2 changed back, sfence.vma x0, x0");
+	csr_write(CSR_SATP, s1);
+}
+
+/* More address spaces in turn than a hart might keep translations for:
+ * the two table sets under ten ASIDs each, round and round. */
+static void test_many_spaces(void)
+{
+	const uint64_t va = VA_HI4K(HI_SWITCH) + 8;
+	for (unsigned i = 0; i < 60; i++) {
+		bool one = i % 2 == 0;
+		csr_write(CSR_SATP, satp_sv39(one ? root1 : root2, 3 + i % 20));
+		if (!EXPECT_LOAD(va, one ? MARK_A : MARK_B, "many spaces: the right page"))
+			break;
+	}
+	csr_write(CSR_SATP, satp_sv39(root1, ASID1));
+}
+
 static void test_bare(void)
 {
 	csr_write(CSR_SATP, 0);
@@ -515,6 +563,8 @@ int main(void)
 	test_sfence();
 	test_sfence_superpage();
 	test_satp_switch();
+	test_fence_other_space();
+	test_many_spaces();
 	test_bare();
 	return 0;
 }

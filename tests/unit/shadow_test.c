@@ -25,12 +25,12 @@ static void test_qemu_width_gives_every_vcpu_its_own(void **state)
 static void test_exactly_enough_and_one_short(void **state)
 {
 	(void)state;
-	/* 4 bits: 16 ASIDs, 0 taken; 3 vCPUs need 12 more, 4 need 16. */
-	assert_int_equal(SHADOW_ASIDS, 4);
-	assert_int_equal(shadow_asid_first(4, 3), 1);
-	assert_int_equal(shadow_asid_first(4, 4), 0);
-	assert_int_equal(shadow_asid_first(5, 7), 1);
-	assert_int_equal(shadow_asid_first(5, 8), 0);
+	/* 6 bits: 64 ASIDs, 0 taken; 2 vCPUs need 50 more, 3 need 75. */
+	assert_int_equal(SHADOW_ASIDS, 25);
+	assert_int_equal(shadow_asid_first(6, 2), 1);
+	assert_int_equal(shadow_asid_first(6, 3), 0);
+	assert_int_equal(shadow_asid_first(7, 5), 1);
+	assert_int_equal(shadow_asid_first(7, 6), 0);
 }
 
 int main(void)
