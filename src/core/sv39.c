@@ -322,11 +322,31 @@ static uint64_t sv39_shadow_flags(uint64_t g, enum shadow_ctx ctx)
 }
 
 /*
+ * The shadow PTE with flags that maps host address at (page-aligned and,
+ * inside guest RAM, addressable by a PTE), assembled arithmetically
+ * (ppn * 2^10 + flags, the fields do not overlap) for the provers.
+ */
+/*@ requires aligned: at % PAGE_SIZE == 0;
+    requires addressable: at < (1 << (PTE_PPN_BITS + PAGE_SHIFT));
+    requires flags: ShadowFlagsShape(flags);
+    assigns \nothing;
+    ensures shape: ShadowLeafShape(\result);
+    ensures split: ShadowFlags(\result) == flags && ShadowAddr(\result) == at;
+*/
+static uint64_t shadow_pte(uint64_t at, uint64_t flags)
+{
+	const uint64_t ppn = at / PAGE_SIZE;
+	//@ assert ppn: ppn <= PTE_PPN_MASK && ppn * PAGE_SIZE == at;
+	const uint64_t leaf = ppn * (UL(1) << PTE_PPN_SHIFT) + flags;
+	//@ assert split: ShadowFlags(leaf) == flags && ShadowPpn(leaf) == ppn;
+	return leaf;
+}
+
+/*
  * Shadow leaf: the hardware runs the guest kernel in real U-mode, so
  * every shadow leaf has U; A and D are preset so the hardware never
  * writes shadow tables; W waits for the guest's D so that the first store
- * traps and the walker sets D. The PTE is assembled arithmetically
- * (ppn * 2^10 + flags, the fields do not overlap) for the provers.
+ * traps and the walker sets D.
  */
 /*@ requires valid: \valid_read(r) && \valid_read(map);
     requires map: HostMapValid(*map);
@@ -354,7 +374,7 @@ uint64_t sv39_shadow_leaf(const struct sv39_result *r, enum shadow_ctx ctx,
 {
 	const uint64_t gpa = r->gpa;
 	const uint64_t gpa_base = map->gpa_base;
-	uint64_t flags, page, ppn, leaf;
+	uint64_t flags, page;
 
 	if (r->status != SV39_OK || gpa < gpa_base || gpa - gpa_base >= map->size)
 		return 0;
@@ -364,11 +384,7 @@ uint64_t sv39_shadow_leaf(const struct sv39_result *r, enum shadow_ctx ctx,
 	page = map->hpa_base + (gpa - gpa_base) / PAGE_SIZE * PAGE_SIZE;
 	//@ assert page: page == HostPage(*map, gpa) && page % PAGE_SIZE == 0;
 	//@ assert page_in: map->hpa_base <= page && page + PAGE_SIZE <= map->hpa_base + map->size;
-	ppn = page / PAGE_SIZE;
-	//@ assert ppn: ppn <= PTE_PPN_MASK && ppn * PAGE_SIZE == page;
-	leaf = ppn * (UL(1) << PTE_PPN_SHIFT) + flags;
-	//@ assert split: ShadowFlags(leaf) == flags && ShadowPpn(leaf) == ppn;
-	return leaf;
+	return shadow_pte(page, flags);
 }
 
 /*
@@ -408,7 +424,7 @@ uint64_t sv39_shadow_megaleaf(const struct sv39_result *r, enum shadow_ctx ctx,
 {
 	const uint64_t gpa = r->gpa;
 	const uint64_t gpa_base = map->gpa_base;
-	uint64_t flags, block, ppn, leaf;
+	uint64_t flags, block;
 
 	if (r->status != SV39_OK || r->level == 0 || gpa < gpa_base || gpa - gpa_base >= map->size)
 		return 0;
@@ -420,10 +436,6 @@ uint64_t sv39_shadow_megaleaf(const struct sv39_result *r, enum shadow_ctx ctx,
 		return 0;
 	block = map->hpa_base + (gpa - gpa_base) / MEGAPAGE_SIZE * MEGAPAGE_SIZE;
 	//@ assert block_in: map->hpa_base <= block && block + MEGAPAGE_SIZE <= map->hpa_base + map->size;
-	//@ assert block_aligned: block % MEGAPAGE_SIZE == 0;
-	ppn = block / PAGE_SIZE;
-	//@ assert ppn: ppn <= PTE_PPN_MASK && ppn * PAGE_SIZE == block;
-	leaf = ppn * (UL(1) << PTE_PPN_SHIFT) + flags;
-	//@ assert split: ShadowFlags(leaf) == flags && ShadowPpn(leaf) == ppn;
-	return leaf;
+	//@ assert block_aligned: block % MEGAPAGE_SIZE == 0 && block % PAGE_SIZE == 0;
+	return shadow_pte(block, flags);
 }
