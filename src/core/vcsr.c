@@ -75,7 +75,7 @@ static bool vcsr_counter_allowed(const struct vhart *h, unsigned csr)
     assigns \nothing;
     ensures read: \result == CsrRead(*h, csr);
 */
-static uint64_t vcsr_read(const struct vhart *h, unsigned csr)
+static inline __attribute__((always_inline)) uint64_t vcsr_read(const struct vhart *h, unsigned csr)
 {
 	switch (csr) {
 	case CSR_SSTATUS:
