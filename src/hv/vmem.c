@@ -258,6 +258,17 @@ static void emulate_access(struct vcpu *v, uint64_t va, uint64_t gpa, enum sv39_
 	bool across = ea % PAGE_SIZE + d.width > PAGE_SIZE;
 	uint64_t raw = 0;
 	bool matches = across ? va - ea < d.width : ea == va;
+	if (!on_device && INSN_OPCODE(insn) == OPCODE_AMO && d.kind != MMIO_LR) {
+		/* An AMO or SC on the page no leaf expresses faulted as a load
+		 * on the host hart (QEMU 7.2 reports some AMOs so); it writes,
+		 * and that page has no W: the guest's hart gives the store
+		 * walk's fault. */
+		struct sv39_result w = translate_settled(v, va, SV39_STORE);
+		if (w.status != SV39_OK) {
+			deliver_walk_fault(v, &w, va, SV39_STORE);
+			return;
+		}
+	}
 	if (!kind_allowed(&d, acc, on_device) || !matches) {
 		vtrap_enter(&v->vh, device_access_fault(insn, acc), va);
 		return;

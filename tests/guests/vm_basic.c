@@ -8,7 +8,7 @@
  *    A/D/U in a non-leaf PTE, store to R-only, fetch from non-X;
  *  - U/S: U pages from S without and with SUM, fetch of a U page from S
  *    (faults even with SUM), S pages from U, U pages from U;
- *  - MXR: X-only page loads fault without MXR and work with it;
+ *  - MXR: X-only page loads fault without MXR and work with it, AMOs fault;
  *  - mapping and unmapping a page;
  *  - the four sfence.vma forms each make a changed leaf visible;
  *  - satp switching between two table sets (ASIDs 1 and 2) and back; a
@@ -333,6 +333,13 @@ static void test_user_super(void)
 	CHECK_EQ(bufA[5], MARK_A);
 }
 
+/* An AMO at vm_addr (S-mode): it reads and writes. */
+static void s_amoadd(void)
+{
+	uint64_t addr = vm_addr;
+	__asm__ volatile("amoadd.d zero, %1, (%0)" ::"r"(addr), "r"(UL(1)) : "memory");
+}
+
 static void test_mxr(void)
 {
 	const uint64_t va = VA_HI4K(HI_XONLY);
@@ -355,6 +362,16 @@ static void test_mxr(void)
 	EXPECT_FAULT(VM_LOAD, at, CAUSE_LOAD_PAGE_FAULT, "U X-only load, MXR=1 SUM=0");
 	csr_set(CSR_SSTATUS, SSTATUS_SUM);
 	EXPECT_LOAD(at, code, "U X-only load, MXR=1 SUM=1");
+	/* MXR lends R, never W: an AMO there gets the store page fault (the
+	 * hypervisor emulates that page's loads, and once answered an AMO
+	 * with an access fault). */
+	struct rt_trap t = { 0, 0, 0 };
+	vm_addr = at;
+	if (CHECK(rt_catch(s_amoadd, &t))) {
+		CHECK_EQ(t.scause, CAUSE_STORE_PAGE_FAULT);
+		CHECK_EQ(t.stval, at);
+	}
+	EXPECT_LOAD(at, code, "U X-only load after the AMO");
 	csr_clear(CSR_SSTATUS, SSTATUS_SUM | SSTATUS_MXR);
 	l0_hi[HI_XONLY] &= ~PTE_U;
 	sfence_va(va);
