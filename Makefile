@@ -95,7 +95,7 @@ $(LINUX_BUILD)/disk-g%.img:
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: unit structure fuzz-short prove guest-tests guest-diff guest-isolation \
+check-all: unit structure fuzz-short prove guest-tests guest-diff guest-random guest-isolation \
            linux-test-hv linux-test-guests linux-shell-test uboot-test bench-smoke
 
 # The hypervisor's module graph has no cycle and its objects no mutable

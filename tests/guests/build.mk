@@ -40,10 +40,14 @@ GUEST_RUNS := $(foreach g,$(GUEST_NAMES),$(foreach m,$(call guest_modes,$(g)),\
 
 # Guests that run in pairs, by isolation.sh (make guest-isolation).
 GUEST_PAIR_NAMES := secret_keeper secret_seeker
+# Guests whose digests are compared between modes (make guest-diff,
+# make guest-random), not run by guest-tests.
+GUEST_DIFF_NAMES := rand_insn
 
 GUEST_BUILD := $(BUILD)/guests
-GUEST_ELFS  := $(GUEST_NAMES:%=$(GUEST_BUILD)/%.elf) $(GUEST_PAIR_NAMES:%=$(GUEST_BUILD)/%.elf)
-GUEST_BINS  := $(GUEST_NAMES:%=$(GUEST_BUILD)/%.bin) $(GUEST_PAIR_NAMES:%=$(GUEST_BUILD)/%.bin)
+GUEST_ALL_NAMES := $(GUEST_NAMES) $(GUEST_PAIR_NAMES) $(GUEST_DIFF_NAMES)
+GUEST_ELFS  := $(GUEST_ALL_NAMES:%=$(GUEST_BUILD)/%.elf)
+GUEST_BINS  := $(GUEST_ALL_NAMES:%=$(GUEST_BUILD)/%.bin)
 DEMO_GUEST  := $(GUEST_BUILD)/hello.bin
 
 # Shared by every guest; rt.c is built per guest (it carries the name).
@@ -116,6 +120,15 @@ guest-diff: $(MSTUB_ELF) $(HV_ELF) $(GUEST_BUILD)/csr_diff.elf $(GUEST_BUILD)/cs
 	./tests/guests/diff.sh csr_diff $(GUEST_DIFF_REF) $(GUEST_DIFF_MODES)
 
 .PHONY: guest-diff
+
+# Random instructions (rand_insn.c), about a million per privilege, on
+# the machine and under the hypervisor on both firmwares, on host harts
+# with and without the H extension; the accepted differences are in
+# rand_insn.known (random.sh says how it is enforced).
+.PHONY: guest-random
+guest-random: $(MSTUB_ELF) $(HV_ELF) $(GUEST_BUILD)/rand_insn.elf $(GUEST_BUILD)/rand_insn.bin
+	$(Q)BUILD=$(BUILD) QEMU=$(QEMU) OPENSBI_FW=$(OPENSBI_FW) HV_ELF=$(HV_ELF) \
+	./tests/guests/random.sh
 
 # Two guests at once under the hypervisor, on the stub and on OpenSBI: one
 # keeps a secret in its RAM and on its disk, the other attacks and reboots

@@ -12,7 +12,10 @@
 # KNOWN (environment, space-separated): GROUP or GROUP@MODE entries whose
 # difference is known and explained where KNOWN is set; a difference there
 # is printed as KNOWN and not counted as failed, a match as passed (with a
-# note that the entry can leave KNOWN). Other environment: as run.sh.
+# note that the entry can leave KNOWN), or with STRICT=1 as failed (the
+# expectation no longer holds). QUIET=1 prints one line per mode instead
+# of one per matching group. JOBS=N runs up to N modes at once (default
+# 1). Other environment: as run.sh.
 set -uo pipefail
 
 guest=${1:?usage: diff.sh <guest> <ref-mode> <mode>...}
@@ -21,6 +24,9 @@ shift 2
 [ $# -gt 0 ] || { echo "usage: diff.sh <guest> <ref-mode> <mode>..." >&2; exit 2; }
 BUILD=${BUILD:-build}
 KNOWN=${KNOWN:-}
+STRICT=${STRICT:-0}
+QUIET=${QUIET:-0}
+JOBS=${JOBS:-1}
 export BUILD
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,8 +45,18 @@ is_known() { # group mode
 }
 
 declare -A ok
+status_dir=$(mktemp -d)
+trap 'rm -rf "$status_dir"' EXIT
 for m in "$ref" "$@"; do
-	if "$here/run.sh" "$guest" "$m"; then ok[$m]=1; else ok[$m]=0; fi
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+	{
+		"$here/run.sh" "$guest" "$m"
+		echo $? >"$status_dir/$m"
+	} &
+done
+wait
+for m in "$ref" "$@"; do
+	if [ "$(cat "$status_dir/$m" 2>/dev/null)" = 0 ]; then ok[$m]=1; else ok[$m]=0; fi
 done
 
 if [ "${ok[$ref]}" != 1 ]; then
@@ -62,14 +78,19 @@ for m in "$@"; do
 		fail=$((fail + 1))
 		continue
 	fi
+	mode_same=0
 	declare -A got=()
 	while IFS=$'\t' read -r name line; do got[$name]=$line; done < <(digests "$m")
 	for name in $(printf '%s\n' "${!want[@]}" "${!got[@]}" | sort -u); do
 		w=${want[$name]:-"(no such group)"}
 		g=${got[$name]:-"(no such group)"}
-		if [ "$w" = "$g" ]; then
-			printf 'same %-10s %-15s %s\n' "$name" "$m" "${g##* }"
+		if [ "$w" = "$g" ] && is_known "$name" "$m" && [ "$STRICT" = 1 ]; then
+			printf 'STALE %-9s %-15s matches, but KNOWN says it differs\n' "$name" "$m"
+			fail=$((fail + 1))
+		elif [ "$w" = "$g" ]; then
+			[ "$QUIET" = 1 ] || printf 'same %-10s %-15s %s\n' "$name" "$m" "${g##* }"
 			pass=$((pass + 1))
+			mode_same=$((mode_same + 1))
 			is_known "$name" "$m" &&
 				echo "     note: group $name matches now in $m; it can leave KNOWN"
 		elif is_known "$name" "$m"; then
@@ -82,6 +103,7 @@ for m in "$@"; do
 			fail=$((fail + 1))
 		fi
 	done
+	if [ "$QUIET" = 1 ]; then printf 'same %-10s %-15s %d groups\n' "(all)" "$m" "$mode_same"; fi
 	unset got
 done
 

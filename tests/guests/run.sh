@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs one test guest in one mode and says PASS or FAIL on one line.
-#   tests/guests/run.sh <guest-name> native-stub|native-opensbi|hv-stub|hv-opensbi|hv-sliced
+#   tests/guests/run.sh <guest-name> native-stub|native-opensbi|hv-stub|hv-opensbi|hv-sliced|hv-stub-noh|hv-opensbi-noh
 # Under the hypervisor, the host hart has Sstc on the stub and not on
 # OpenSBI, so that both of the hypervisor's timer paths run. hv-sliced is
 # hv-stub with one host hart for the guest's SMP vCPUs, which it runs in
-# turn.
+# turn. hv-stub-noh and hv-opensbi-noh are hv-stub and hv-opensbi on a
+# host hart without the H extension.
 # Pass = QEMU exited 0 AND the console has the exact line
 # "<name>: N passed, 0 failed" with N > 0 (QEMU exits 0 on some failures,
 # e.g. a firmware that ignores the SRST reason, so the marker decides too).
@@ -24,7 +25,8 @@
 #   boots N               how many boots
 #   log K TEXT            boot K's console has a line containing TEXT
 # Environment: BUILD, HV_ELF (default $BUILD/hv.elf), TIMEOUT (default 30),
-# SMP (harts, default 1), plus what scripts/qemu.sh reads.
+# SMP (harts, default 1), QEMU_EXTRA (QEMU arguments appended, split on
+# spaces), plus what scripts/qemu.sh reads.
 set -uo pipefail
 
 name=${1:?usage: run.sh <guest> <mode>}
@@ -47,6 +49,12 @@ hv-opensbi)
 hv-sliced)
 	args=(--firmware stub --hv "$HV_ELF" --guest "$BUILD/guests/$name.bin" --cpus "${SMP:-1}")
 	SMP=1 ;;
+hv-stub-noh)
+	export HV_CPU=rv64,h=false
+	args=(--firmware stub --hv "$HV_ELF" --guest "$BUILD/guests/$name.bin") ;;
+hv-opensbi-noh)
+	export HV_CPU=rv64,h=false,sstc=false
+	args=(--firmware opensbi --hv "$HV_ELF" --guest "$BUILD/guests/$name.bin") ;;
 *) echo "run.sh: unknown mode $mode" >&2; exit 2 ;;
 esac
 
@@ -54,7 +62,8 @@ esac
 boot() {
 	local to=$1
 	shift
-	"$here/scripts/qemu.sh" "${args[@]}" "$@" --timeout "$TIMEOUT" --log "$to" 2>/dev/null
+	"$here/scripts/qemu.sh" "${args[@]}" "$@" --timeout "$TIMEOUT" --log "$to" \
+		-- ${QEMU_EXTRA:-} 2>/dev/null
 	rc=$?
 }
 
