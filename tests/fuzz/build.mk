@@ -20,11 +20,15 @@ FUZZ_SRCS_sv39 := src/core/sv39.c
 FUZZ_SRCS_mmio := src/core/mmio.c
 FUZZ_SRCS_guest_dt := src/hv/guest_dt.c src/lib/printf.c
 FUZZ_SRCS_virtio_blk := src/dev/virtio_blk.c src/dev/virtq.c
+FUZZ_SRCS_plic := src/dev/plic.c
+FUZZ_SRCS_uart16550 := src/dev/uart16550.c
 FUZZ_OBJS_guest_dt := $(LIBFDT_SRCS:%.c=$(BUILD)/fuzz/libfdt/%.o)
 FUZZ_MAXLEN_sv39 := 1024
 FUZZ_MAXLEN_mmio := 12
 FUZZ_MAXLEN_guest_dt := 1024
 FUZZ_MAXLEN_virtio_blk := 4096
+FUZZ_MAXLEN_plic := 1024
+FUZZ_MAXLEN_uart16550 := 1024
 
 # libfdt (Debian's code) with the sanitizers but its own warning level.
 $(BUILD)/fuzz/libfdt/%.o: $(LIBFDT_DIR)/%.c

@@ -64,3 +64,71 @@ os.makedirs('tests/fuzz/corpus/mmio', exist_ok=True)
 for name, insn in insns.items():
     with open(f'tests/fuzz/corpus/mmio/{name}', 'wb') as f:
         f.write(struct.pack('<IQ', insn, raw))
+
+
+# PLIC (plic_fuzz.c): harts byte, then 8-byte records op, where (3), value.
+def rec(op, where, value=0):
+    return struct.pack('<B', op) + struct.pack('<I', where)[:3] + struct.pack('<I', value)
+
+
+def prio(s, v):
+    return rec(4, s << 3, v)          # a small write (op bit 2) of priority s
+
+
+def enable(ctx, word, bits):
+    return rec(0, (4 * ctx + word) << 3 | 2, bits)
+
+
+def ctx_reg(ctx, claim, v, small=True):  # threshold (claim=0) or claim register
+    return rec(4 if small else 0, (2 * ctx + claim) << 3 | 3, v)
+
+
+def level(s, v):
+    return rec(2, s, v)
+
+
+def claim(ctx, complete=False, other=None):
+    return rec(3, ctx, (1 << 31 if complete else 0) | (1 << 30 | other if other else 0))
+
+
+def read(where):
+    return rec(1, where)
+
+
+plic = {
+    'claim_complete': bytes([0]) + prio(5, 3) + enable(1, 0, 1 << 5) + level(5, 1) +
+    claim(1, complete=True) + read(1 << 3 | 1) + level(5, 0) + claim(1),
+    'complete_elsewhere': bytes([1]) + prio(7, 2) + enable(1, 0, 1 << 7) + enable(3, 0, 1 << 7) +
+    level(7, 1) + claim(1) + level(7, 0) + ctx_reg(3, 1, 7) + ctx_reg(1, 1, 7) + claim(3),
+    'threshold': bytes([0]) + prio(9, 1) + ctx_reg(1, 0, 1) + enable(1, 0, 1 << 9) + level(9, 1) +
+    claim(1) + ctx_reg(1, 0, 0) + claim(1, complete=True),
+    'ties_high_word': bytes([3]) + prio(3, 2) + prio(4, 2) + prio(40, 5) +
+    enable(1, 0, 0x18) + enable(1, 1, 1 << 8) + level(3, 1) + level(4, 1) + level(40, 1) +
+    claim(1) + claim(1) + claim(1) + ctx_reg(1, 1, 40) + claim(1, complete=True, other=3),
+}
+os.makedirs('tests/fuzz/corpus/plic', exist_ok=True)
+for name, data in plic.items():
+    with open(f'tests/fuzz/corpus/plic/{name}', 'wb') as f:
+        f.write(data)
+
+
+# UART (uart16550_fuzz.c): 3-byte records op, offset, value.
+def u(op, off, v=0):
+    return bytes([op, off, v])
+
+
+uart = {
+    # What the Linux 8250 driver does at probe and open, then input.
+    'probe_open': u(0, 3, 0x80) + u(0, 0, 0x0c) + u(0, 1, 0) + u(0, 3, 0x03) + u(0, 2, 0x07) +
+    u(0, 4, 0x1f) + u(1, 6) + u(0, 4, 0x0b) + u(0, 1, 0x05) + u(3, 0, 5) + u(1, 5) +
+    u(1, 2) + u(1, 0) + u(1, 0) + u(1, 0) + u(1, 0) + u(1, 0) + u(1, 5),
+    # THR empty interrupt raised, reported, acknowledged; output.
+    'thre': u(0, 1, 0x02) + u(1, 2) + u(1, 2) + u(0, 0, 0x41) + u(1, 2) + u(0, 1, 0),
+    # More input than the FIFO holds, a clear, loopback.
+    'overflow_loopback': u(3, 0, 23) + u(2, 0) + u(1, 5) + u(0, 2, 0x03) + u(1, 0) +
+    u(0, 4, 0x10) + u(0, 0, 0x55) + u(1, 0) + u(3, 0, 4) + u(2, 0) + u(0, 4, 0) + u(1, 0),
+}
+os.makedirs('tests/fuzz/corpus/uart16550', exist_ok=True)
+for name, data in uart.items():
+    with open(f'tests/fuzz/corpus/uart16550/{name}', 'wb') as f:
+        f.write(data)
