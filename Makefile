@@ -42,6 +42,7 @@ include src/mstub/build.mk
 include src/hv/build.mk
 include tests/linux/build.mk
 include tests/guests/build.mk
+include tests/attacks/build.mk
 include tests/unit/build.mk
 include tests/fuzz/build.mk
 include proofs/build.mk
@@ -96,6 +97,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-all
 
 check-all: unit structure fuzz-short prove guest-tests guest-diff guest-random guest-isolation \
+           attack-tests \
            linux-test-hv linux-test-guests linux-shell-test uboot-test bench-smoke
 
 # The hypervisor's module graph has no cycle and its objects no mutable

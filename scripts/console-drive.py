@@ -2,16 +2,20 @@
 """Drive a guest's console like a person at the keyboard.
 
   scripts/console-drive.py --log FILE --timeout SEC --prompt TEXT \\
-      [--prompt TEXT]... [--send LINE]... -- COMMAND...
+      [--prompt TEXT]... [--send LINE]... [--until REGEX] -- COMMAND...
 
 Runs COMMAND (a QEMU launch), copies its console to FILE, and each time the
 console shows the prompt (since the last line typed) types the next LINE
 (with a carriage return). With several --prompt, LINE number k waits for
 prompt number k (the last one for the lines beyond). Exit status 0 iff
 every LINE was typed and COMMAND ended within SEC seconds with status 0.
+With --until, COMMAND is a machine that may never end by itself: once
+every LINE is typed and a console line matches REGEX, it is stopped, and
+that counts as ending with status 0.
 """
 import argparse
 import os
+import re
 import select
 import subprocess
 import sys
@@ -24,6 +28,7 @@ def main():
     ap.add_argument("--timeout", type=float, required=True)
     ap.add_argument("--prompt", action="append", required=True)
     ap.add_argument("--send", action="append", default=[])
+    ap.add_argument("--until")
     ap.add_argument("command", nargs="+")
     a = ap.parse_args()
 
@@ -32,7 +37,8 @@ def main():
     typed = 0
     p = subprocess.Popen(a.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)
-    seen, deadline = b"", time.monotonic() + a.timeout
+    until = re.compile(a.until.encode(), re.M) if a.until else None
+    seen, everything, deadline = b"", b"", time.monotonic() + a.timeout
     with open(a.log, "wb") as log:
         while time.monotonic() < deadline:
             ready, _, _ = select.select([p.stdout], [], [], 1.0)
@@ -44,6 +50,11 @@ def main():
             log.write(chunk)
             log.flush()
             seen += chunk
+            everything += chunk
+            if until and not lines and until.search(everything.replace(b"\r", b"")):
+                p.kill()
+                p.wait()
+                return 0
             if lines and prompts[min(typed, len(prompts) - 1)] in seen:
                 p.stdin.write(lines.pop(0).encode() + b"\r")
                 p.stdin.flush()

@@ -67,6 +67,22 @@ static inline void sfence_all(void)
 	__asm__ volatile("sfence.vma x0, x0" ::: "memory");
 }
 
+/* Translation on through root, whose entry 2 maps the gigabyte at
+ * 0x80000000 (the guest's RAM, image included) identity RWX. */
+static inline void vm_on(uint64_t *root, uint64_t asid)
+{
+	root[2] = pte_leaf(UL(0x80000000), F_RWX_AD);
+	csr_write(CSR_SATP, satp_sv39(root, asid));
+	sfence_all();
+}
+
+/* Translation off again. */
+static inline void vm_off(void)
+{
+	csr_write(CSR_SATP, 0);
+	sfence_all();
+}
+
 static inline void sfence_va(uint64_t va)
 {
 	__asm__ volatile("sfence.vma %0, x0" ::"r"(va) : "memory");
@@ -148,6 +164,21 @@ static inline bool vm_expect_fault_at(enum vm_kind k, uint64_t va, uint64_t caus
 	return ok;
 }
 #define EXPECT_FAULT(k, va, cause, what) vm_expect_fault_at(k, va, cause, what, __LINE__)
+
+/* Load, store and fetch at va each fault: with the page fault of their
+ * kind, or (access) with the access fault. */
+static inline void vm_expect_faults_at(uint64_t va, bool access, const char *what, int line)
+{
+	static const uint64_t page_fault[] = { CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT,
+					       CAUSE_FETCH_PAGE_FAULT };
+	static const uint64_t access_fault[] = { CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS,
+						 CAUSE_FETCH_ACCESS };
+	for (unsigned k = VM_LOAD; k <= VM_FETCH; k++)
+		vm_expect_fault_at((enum vm_kind)k, va, access ? access_fault[k] : page_fault[k],
+				   what, line);
+}
+#define EXPECT_PAGE_FAULTS(va, what) vm_expect_faults_at(va, false, what, __LINE__)
+#define EXPECT_ACCESS_FAULTS(va, what) vm_expect_faults_at(va, true, what, __LINE__)
 
 /* S-mode load at va must succeed and read want. */
 static inline bool vm_expect_load_at(uint64_t va, uint64_t want, const char *what, int line)
