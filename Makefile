@@ -97,7 +97,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-all
 
 check-all: unit structure fuzz-short prove guest-tests guest-diff guest-random guest-isolation \
-           attack-tests \
+           attack-tests disk-faults \
            linux-test-hv linux-test-guests linux-shell-test uboot-test bench-smoke
 
 # The hypervisor's module graph has no cycle and its objects no mutable

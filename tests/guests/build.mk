@@ -43,9 +43,11 @@ GUEST_PAIR_NAMES := secret_keeper secret_seeker
 # Guests whose digests are compared between modes (make guest-diff,
 # make guest-random), not run by guest-tests.
 GUEST_DIFF_NAMES := rand_insn
+# Guests that run under a harness of their own (disk_faults.sh).
+GUEST_HARNESS_NAMES := vblk_faults
 
 GUEST_BUILD := $(BUILD)/guests
-GUEST_ALL_NAMES := $(GUEST_NAMES) $(GUEST_PAIR_NAMES) $(GUEST_DIFF_NAMES)
+GUEST_ALL_NAMES := $(GUEST_NAMES) $(GUEST_PAIR_NAMES) $(GUEST_DIFF_NAMES) $(GUEST_HARNESS_NAMES)
 GUEST_ELFS  := $(GUEST_ALL_NAMES:%=$(GUEST_BUILD)/%.elf)
 GUEST_BINS  := $(GUEST_ALL_NAMES:%=$(GUEST_BUILD)/%.bin)
 DEMO_GUEST  := $(GUEST_BUILD)/hello.bin
@@ -129,6 +131,14 @@ guest-diff: $(MSTUB_ELF) $(HV_ELF) $(GUEST_BUILD)/csr_diff.elf $(GUEST_BUILD)/cs
 guest-random: $(MSTUB_ELF) $(HV_ELF) $(GUEST_BUILD)/rand_insn.elf $(GUEST_BUILD)/rand_insn.bin
 	$(Q)BUILD=$(BUILD) QEMU=$(QEMU) OPENSBI_FW=$(OPENSBI_FW) HV_ELF=$(HV_ELF) \
 	./tests/guests/random.sh
+
+# The real disk failing under a guest, and the machine powered off in the
+# middle of its writes (disk_faults.sh says what is checked).
+.PHONY: disk-faults
+disk-faults: $(MSTUB_ELF) $(HV_ELF) $(GUEST_BUILD)/vblk_faults.bin
+	@set -e; for fw in stub opensbi; do \
+	  BUILD=$(BUILD) QEMU=$(QEMU) OPENSBI_FW=$(OPENSBI_FW) HV_ELF=$(HV_ELF) \
+	    ./tests/guests/disk_faults.sh $$fw; done
 
 # Two guests at once under the hypervisor, on the stub and on OpenSBI: one
 # keeps a secret in its RAM and on its disk, the other attacks and reboots
