@@ -7,6 +7,11 @@
 /* entry.S: where a hart that SBI HSM starts enters the hypervisor. */
 extern char hart_entry[];
 
+void hart_fence_i(void)
+{
+	__asm__ volatile("fence.i" : : : "memory");
+}
+
 void hart_kick(struct hart *h)
 {
 	if (h != this_hart())

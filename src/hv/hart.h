@@ -50,6 +50,9 @@ static inline void hart_set_this(struct hart *h)
 	__asm__ volatile("mv tp, %0" : : "r"(h) : "memory");
 }
 
+/* fence.i on this hart: its later instruction fetches see every store
+ * already visible to it. */
+void hart_fence_i(void);
 /* Make h notice new requests soon: a real IPI, unless h is this hart. */
 void hart_kick(struct hart *h);
 /* Start h in the hypervisor with SBI HSM; NULL, or why it did not start. */

@@ -45,7 +45,7 @@ void vcpu_take_requests(struct vcpu *v)
 	}
 	if (r & VCPU_REQ_FENCE) {
 		shadow_flush_all(&v->shadow);
-		__asm__ volatile("fence.i" : : : "memory");
+		hart_fence_i();
 		/* Only now: the poster waits for the bit to clear. */
 		__atomic_fetch_and(&v->requests, ~(uint32_t)VCPU_REQ_FENCE, __ATOMIC_RELEASE);
 	}

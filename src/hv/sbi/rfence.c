@@ -1,4 +1,5 @@
 #include "hv/guest.h"
+#include "hv/hart.h"
 #include "hv/sbi/vsbi.h"
 #include "hv/shadow.h"
 
@@ -31,7 +32,7 @@ void vsbi_remote_fence(struct vcpu *v, uint64_t mask, enum vsbi_fence kind, uint
 		if (t != v)
 			vcpu_post(t, VCPU_REQ_FENCE);
 		else if (kind == VSBI_FENCE_I)
-			__asm__ volatile("fence.i" : : : "memory");
+			hart_fence_i();
 		else
 			flush_range(v, start, size);
 	}
