@@ -132,3 +132,64 @@ os.makedirs('tests/fuzz/corpus/uart16550', exist_ok=True)
 for name, data in uart.items():
     with open(f'tests/fuzz/corpus/uart16550/{name}', 'wb') as f:
         f.write(data)
+
+
+# SBI (vsbi_fuzz.c): vCPUs - 1, caller, others' states, flags, extension
+# index, fid, six (selector, byte) arguments, console input, then RAM.
+EXT = {'set_timer': 0, 'putchar': 1, 'getchar': 2, 'clear_ipi': 3, 'send_ipi': 4,
+       'fence_i': 5, 'sfence_vma': 6, 'sfence_vma_asid': 7, 'shutdown': 8, 'base': 9,
+       'time': 10, 'ipi': 11, 'rfence': 12, 'hsm': 13, 'srst': 14, 'dbcn': 15}
+
+
+def small(k):       # arg() selector 0: k itself
+    return bytes([0, k])
+
+
+def minus(k=0):     # selector 1: -1 - k
+    return bytes([1, k])
+
+
+def ram(k):         # selector 2: RAM base + 64 k
+    return bytes([2, k])
+
+
+def raw64(v):       # selector 7: 64 raw bits
+    return bytes([7, 0]) + struct.pack('<Q', v)
+
+
+def call(ext, fid, args, vcpus=2, caller=0, states=0, flags=0, console=b'', mem=b''):
+    args = list(args) + [small(0)] * (6 - len(args))
+    return (bytes([vcpus - 1, caller, states, flags, EXT[ext], fid]) + b''.join(args) +
+            bytes([len(console)]) + console + mem)
+
+
+mask_at_64 = b'\0' * 64 + struct.pack('<Q', 3)   # a v0.1 hart mask at RAM + 64
+vsbi = {
+    'probe_base': call('base', 3, [raw64(0x10)]),
+    'spec_version': call('base', 0, []),
+    'set_timer': call('time', 0, [raw64(1234567)]),
+    'ipi_all': call('ipi', 0, [small(0), minus()], vcpus=4, caller=2, flags=2),
+    'ipi_hart_missing': call('ipi', 0, [small(5), small(1)], vcpus=2),
+    'sfence_whole_space': call('rfence', 1, [small(1), small(0), small(0), small(0)]),
+    'sfence_size_minus_one': call('rfence', 1, [small(1), small(0), small(0), minus()]),
+    'sfence_two_pages': call('rfence', 2, [small(3), small(0), raw64(0x7ff000), small(0x20)]),
+    'fence_i_others': call('rfence', 0, [small(6), small(0)], vcpus=3),
+    'hart_start': call('hsm', 0, [small(1), ram(4), raw64(42)], states=0x04),
+    'hart_status': call('hsm', 2, [small(1)], vcpus=3, states=0x34),
+    'suspend_non_retentive': call('hsm', 3, [raw64(0x80000000), ram(2), small(9)]),
+    'shutdown': call('srst', 0, [small(0), small(0)]),
+    'reboot_vendor_reason': call('srst', 0, [small(1), raw64(0xe0000001)]),
+    'dbcn_write': call('dbcn', 0, [small(12), ram(1), small(0)], mem=b'\0' * 64 + b'hello, world'),
+    'dbcn_read': call('dbcn', 1, [small(8), ram(3), small(0)], console=b'typed'),
+    'dbcn_write_byte': call('dbcn', 2, [small(ord('x'))]),
+    'legacy_send_ipi': call('send_ipi', 0, [ram(1)], vcpus=2, mem=mask_at_64),
+    'legacy_sfence_vma': call('sfence_vma', 0, [ram(1), small(0), small(0)], mem=mask_at_64),
+    'legacy_mask_outside_ram': call('fence_i', 0, [minus(3)]),
+    'legacy_getchar': call('getchar', 0, [], console=b'a'),
+    'legacy_clear_ipi': call('clear_ipi', 0, [], flags=2),
+    'legacy_shutdown': call('shutdown', 0, []),
+}
+os.makedirs('tests/fuzz/corpus/vsbi', exist_ok=True)
+for name, data in vsbi.items():
+    with open(f'tests/fuzz/corpus/vsbi/{name}', 'wb') as f:
+        f.write(data)

@@ -247,7 +247,8 @@ static void test_ipi(void)
 	expect_ipi(1, 1, SBI_ERR_INVALID_PARAM, false, __LINE__);
 	expect_ipi(1, 64, SBI_ERR_INVALID_PARAM, false, __LINE__);
 	expect_ipi((long)(1UL << 63), 0, SBI_ERR_INVALID_PARAM, false, __LINE__);
-	expect_ipi(0, 5, SBI_ERR_INVALID_PARAM, false, __LINE__); /* bad base */
+	expect_ipi(1, 5, SBI_ERR_INVALID_PARAM, false, __LINE__); /* bad base */
+	expect_ipi(0, 5, SBI_SUCCESS, false, __LINE__);  /* names no hart */
 	EXPECT_ERR(SBI0(SBI_EXT_IPI, 1), SBI_ERR_NOT_SUPPORTED);
 }
 
@@ -266,6 +267,7 @@ static void test_rfence(void)
 		EXPECT_ERR(SBI(SBI_EXT_RFENCE, fid, 2, 0, 0, 0, 0), SBI_ERR_INVALID_PARAM);
 		EXPECT_ERR(SBI(SBI_EXT_RFENCE, fid, 3, 0, 0, 0, 0), SBI_ERR_INVALID_PARAM);
 		EXPECT_ERR(SBI(SBI_EXT_RFENCE, fid, 1, 5, 0, 0, 0), SBI_ERR_INVALID_PARAM);
+		EXPECT_ERR(SBI(SBI_EXT_RFENCE, fid, 0, 5, 0, 0, 0), SBI_SUCCESS);
 	}
 	/* The hfence calls need the H extension, which guests lack. */
 	for (unsigned long fid = 3; fid <= 6; fid++) {

@@ -6,9 +6,10 @@
 /* A range this large is cheaper to drop whole than page by page. */
 #define FLUSH_ALL_PAGES 64
 
+/* SBI v2.0: start 0 with size 0, or size -1, is the whole address space. */
 static void flush_range(struct vcpu *v, uint64_t start, uint64_t size)
 {
-	if (size > FLUSH_ALL_PAGES * PAGE_SIZE) {
+	if ((start == 0 && size == 0) || size > FLUSH_ALL_PAGES * PAGE_SIZE) {
 		shadow_flush_all(&v->shadow);
 		return;
 	}

@@ -43,8 +43,12 @@ bool vsbi_hart_mask(const struct vcpu *v, uint64_t hart_mask, uint64_t base,
 		*mask = all;
 		return true;
 	}
-	/* The base is a hart id; every hart named, base + bit index, must
-	 * exist too. */
+	/* Every hart named, base + bit index, must exist; SBI v2.0 makes it
+	 * an error only for a hart the mask names, so no bits is no harts. */
+	if (hart_mask == 0) {
+		*mask = 0;
+		return true;
+	}
 	if (base >= n || (hart_mask << base) >> base != hart_mask || (hart_mask << base) & ~all)
 		return false;
 	*mask = hart_mask << base;
