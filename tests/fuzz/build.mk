@@ -22,6 +22,7 @@ FUZZ_SRCS_guest_dt := src/hv/guest_dt.c src/lib/printf.c
 FUZZ_SRCS_virtio_blk := src/dev/virtio_blk.c src/dev/virtq.c
 FUZZ_SRCS_plic := src/dev/plic.c
 FUZZ_SRCS_uart16550 := src/dev/uart16550.c
+FUZZ_SRCS_vcsr := $(CORE_CSR_SRCS)
 FUZZ_SRCS_vsbi := $(wildcard src/hv/sbi/*.c) src/core/vtrap.c
 FUZZ_OBJS_guest_dt := $(LIBFDT_SRCS:%.c=$(BUILD)/fuzz/libfdt/%.o)
 FUZZ_MAXLEN_sv39 := 1024
@@ -30,6 +31,7 @@ FUZZ_MAXLEN_guest_dt := 1024
 FUZZ_MAXLEN_virtio_blk := 4096
 FUZZ_MAXLEN_plic := 1024
 FUZZ_MAXLEN_uart16550 := 1024
+FUZZ_MAXLEN_vcsr := 1300
 FUZZ_MAXLEN_vsbi := 20000
 
 # libfdt (Debian's code) with the sanitizers but its own warning level.
@@ -44,7 +46,7 @@ fuzz-bins: $(FUZZ_BINS)
 
 .SECONDEXPANSION:
 $(BUILD)/fuzz/%: tests/fuzz/%_fuzz.c $$(FUZZ_SRCS_$$*) $$(FUZZ_OBJS_$$*) \
-		 $(wildcard src/core/*.h src/include/*.h src/hv/*.h src/dev/*.h) | $(LIBFDT_DIR)/libfdt.h
+		 $(wildcard src/core/*.h src/include/*.h src/hv/*.h src/dev/*.h tests/ref/*.h) | $(LIBFDT_DIR)/libfdt.h
 	@mkdir -p $(@D)
 	@echo "  FUZZCC  $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -isystem $(LIBFDT_DIR) -o $@ $< $(FUZZ_SRCS_$*) \

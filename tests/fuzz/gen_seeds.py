@@ -193,3 +193,35 @@ os.makedirs('tests/fuzz/corpus/vsbi', exist_ok=True)
 for name, data in vsbi.items():
     with open(f'tests/fuzz/corpus/vsbi/{name}', 'wb') as f:
         f.write(data)
+
+
+# CSR emulation (vcsr_fuzz.c): 13-byte records control, instruction, x[rs1].
+def csr_rec(funct3, rd, rs1, csr, x=0, ctl=0):
+    insn = csr << 20 | rs1 << 15 | funct3 << 12 | rd << 7 | 0x73
+    return struct.pack('<BIQ', ctl, insn, x)
+
+
+RW, RS, RC, RWI, RSI, RCI = 1, 2, 3, 5, 6, 7
+TO_S, TO_U, SIP_HV = 4, 6, 8
+vcsr = {
+    'sstatus_all_ones': csr_rec(RW, 5, 6, 0x100, ~0 & (2**64 - 1)) + csr_rec(RS, 7, 0, 0x100),
+    'satp_modes': csr_rec(RW, 5, 6, 0x180, 8 << 60 | 0x80123) +
+    csr_rec(RW, 5, 6, 0x180, 9 << 60 | 1) + csr_rec(RW, 5, 6, 0x180, 10 << 60 | 1),
+    'stvec_vectored_reserved': csr_rec(RWI, 0, 1, 0x105) + csr_rec(RW, 3, 4, 0x105, 0x80000002),
+    'sip_with_hv_bits': csr_rec(RS, 1, 2, 0x144, 0x222, ctl=SIP_HV | 0x30) +
+    csr_rec(RC, 1, 2, 0x144, 0x222),
+    'counters_from_u': csr_rec(RWI, 0, 5, 0x106) + csr_rec(RS, 1, 0, 0xc00, ctl=TO_U) +
+    csr_rec(RS, 1, 0, 0xc01, ctl=TO_U) + csr_rec(RS, 1, 0, 0xc02, ctl=TO_U) +
+    csr_rec(RSI, 1, 1, 0xc01, ctl=TO_U),
+    's_csr_from_u': csr_rec(RS, 1, 0, 0x100, ctl=TO_U) + csr_rec(RS, 1, 0, 0x140, ctl=TO_S),
+    'machine_and_unknown': csr_rec(RS, 1, 0, 0x300) + csr_rec(RS, 1, 0, 0x14d) +
+    csr_rec(RS, 1, 0, 0xc03) + csr_rec(RW, 1, 2, 0xda0),
+    'senvcfg_sepc_odd': csr_rec(RW, 1, 2, 0x10a, 2**64 - 1) + csr_rec(RW, 1, 2, 0x141, 0x80000001) +
+    csr_rec(RCI, 1, 31, 0x141),
+    'not_zicsr': csr_rec(0, 0, 0, 0x105) + csr_rec(4, 1, 2, 0x100) +
+    struct.pack('<BIQ', 1, 0x10500073, 0),
+}
+os.makedirs('tests/fuzz/corpus/vcsr', exist_ok=True)
+for name, data in vcsr.items():
+    with open(f'tests/fuzz/corpus/vcsr/{name}', 'wb') as f:
+        f.write(data)

@@ -38,7 +38,7 @@ unit: $(UNIT_TESTS)
 
 .SECONDEXPANSION:
 $(BUILD)/unit/%: tests/unit/%.c $$(UNIT_SRCS_$$*) $$(UNIT_OBJS_$$*) \
-		 $(wildcard src/core/*.h src/include/*.h src/dev/*.h src/hv/*.h) | $(LIBFDT_DIR)/libfdt.h
+		 $(wildcard src/core/*.h src/include/*.h src/dev/*.h src/hv/*.h tests/ref/*.h) | $(LIBFDT_DIR)/libfdt.h
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNIT_CFLAGS_$*) -isystem $(LIBFDT_DIR) -o $@ $< \
