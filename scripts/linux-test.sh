@@ -8,7 +8,8 @@
 # $BUILD/linux/logs/NAME-boot1.log and -boot2.log, stdin closed, killed after
 # $LINUX_TIMEOUT seconds (default 300). Each boot must print the summary line
 # "N passed, 0 failed"; the second must report "previous boot wrote K" where K
-# is the number the first boot wrote on the disk. Exit status 0 iff all holds.
+# is the number the first boot wrote on the disk, and QEMU must exit with 0.
+# Exit status 0 iff all holds; a failure's reasons are repeated at the end.
 # LINUX_DISK_TEST=0: a guest without the disk; one boot, no disk record.
 # LINUX_GUESTS=N: COMMAND runs N guests at once, each with its own disk, their
 # console lines tagged "[gK] "; every guest is judged as above, on its lines.
@@ -22,13 +23,25 @@ LINUX_DISK_TEST=${LINUX_DISK_TEST:-1}
 LINUX_GUESTS=${LINUX_GUESTS:-1}
 boots="1 2"
 [ "$LINUX_DISK_TEST" = 1 ] || boots=1
-[ $# -ge 3 ] && [ "$2" = "--" ] || { sed -n '2,15s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+[ $# -ge 3 ] && [ "$2" = "--" ] || { sed -n '2,17s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 name=$1
 shift 2
 logs="$BUILD/linux/logs"
 mkdir -p "$logs"
 
 fail=0
+reasons=()
+# Record why the run fails; the reasons are repeated at the end, where a
+# log tail (CI's) still shows them.
+failed() {
+	echo "linux-test: $name: $*" >&2
+	reasons+=("$*")
+	fail=1
+}
+console_tail() {
+	echo "  the console ended with:" >&2
+	tail -n 25 "$1" | sed 's/^/  | /' >&2
+}
 declare -A wrote
 # Judge one guest's console lines in $1 (boot $2, label $3); records what it
 # wrote on its disk in wrote[$3.$2].
@@ -39,16 +52,14 @@ judge() {
 	summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1 || true)
 	printf '  %sboot %d: %s\n' "$label" "$boot" "${summary:-no summary line}"
 	if grep -q 'Kernel panic' "$log"; then
-		echo "linux-test: $name ${label}boot $boot: kernel panic:" >&2
+		failed "${label}boot $boot: kernel panic"
 		grep -A5 'Kernel panic' "$log" | head -8 >&2
-		fail=1
 	fi
 	case "$summary" in
 	*" passed, 0 failed") ;;
 	*)
-		echo "linux-test: $name ${label}boot $boot: the suite did not pass; the console ended with:" >&2
-		tail -n 25 "$log" | sed 's/^/  | /' >&2
-		fail=1
+		failed "${label}boot $boot: the suite did not pass"
+		console_tail "$log"
 		;;
 	esac
 	local w
@@ -73,9 +84,11 @@ for boot in $boots; do
 	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 	printf '  boot %d: QEMU exit %d, %.1f s\n' "$boot" "$rc" "$secs"
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-		echo "linux-test: $name boot $boot: timed out after $LINUX_TIMEOUT s" >&2
-		tail -n 25 "$log" | sed 's/^/  | /' >&2
-		fail=1
+		failed "boot $boot: timed out after $LINUX_TIMEOUT s"
+		console_tail "$log"
+	elif [ "$rc" != 0 ]; then
+		failed "boot $boot: QEMU (or its launcher) exited with $rc"
+		console_tail "$log"
 	fi
 	for label in $labels; do
 		if [ "$label" = - ]; then
@@ -94,11 +107,9 @@ for label in $labels; do
 	if [ "$LINUX_DISK_TEST" != 1 ]; then
 		:
 	elif [ "$w1" = none ]; then
-		echo "linux-test: $name: ${l}the first boot wrote no disk record" >&2
-		fail=1
+		failed "${l}the first boot wrote no disk record"
 	elif ! grep -qx "PASS virtio_blk: previous boot wrote $w1, wrote $((w1 + 1))" "$log2"; then
-		echo "linux-test: $name: ${l}the second boot did not see the first's record $w1" >&2
-		fail=1
+		failed "${l}the second boot did not see the first's record $w1"
 	else
 		echo "  ${l}disk: boot 1 wrote $w1, boot 2 read it back and wrote $((w1 + 1))"
 	fi
@@ -106,6 +117,7 @@ done
 if [ "$fail" = 0 ]; then
 	echo "linux-test: $name: PASS (boots: $boots)"
 else
-	echo "linux-test: $name: FAIL" >&2
+	echo "linux-test: $name: FAIL (logs in $logs/$name-boot*.log):" >&2
+	printf '  %s\n' "${reasons[@]}" >&2
 fi
 exit "$fail"
