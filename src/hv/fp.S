@@ -2,9 +2,10 @@
  * A guest's floating-point registers: saved to and restored from its vCPU
  * when another vCPU takes the hart (sched.c), and one of them written by
  * an emulated FP load (vmem.c). The hypervisor itself is built without FP
- * and never touches them otherwise. The caller has made sstatus.FS
- * non-zero.
+ * and never touches them otherwise. The caller of fp_save and fp_restore
+ * has made sstatus.FS non-zero.
  */
+#include "encoding.h"
 #include "hv/asm_offsets.h"
 
 	.option arch, +d
@@ -88,11 +89,14 @@ fp_restore:
 	fscsr	t0
 	ret
 
-/* fp_write(reg, value): f[reg] = value (the 64 bits as they are). */
+/* fp_write(reg, value): f[reg] = value (the 64 bits as they are), with
+ * the real sstatus.FS made Dirty first. */
 	.globl fp_write
 fp_write:
 	.option push
 	.option norvc
+	li	t0, SSTATUS_FS
+	csrs	sstatus, t0
 	la	t0, 1f
 	slli	a0, a0, 3
 	add	t0, t0, a0

@@ -10,7 +10,6 @@
 #include "hv/guest.h"
 #include "hv/shadow.h"
 #include "hv/stop.h"
-#include "lib/csr.h"
 
 /* The same instruction faulting on the same page this many times in a row,
  * with no shadow flush in between, means the fill cannot satisfy the
@@ -230,7 +229,6 @@ static void write_fp_register(struct vcpu *v, const struct mmio_insn *d, uint64_
 {
 	if (d->width == 4)
 		raw = UL(0xffffffff00000000) | (raw & UL(0xffffffff));
-	csr_set(CSR_SSTATUS, SSTATUS_FS);
 	fp_write(d->reg, raw);
 	v->vh.sstatus |= SSTATUS_FS;
 }
