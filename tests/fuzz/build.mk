@@ -23,6 +23,7 @@ FUZZ_SRCS_virtio_blk := src/dev/virtio_blk.c src/dev/virtq.c
 FUZZ_SRCS_plic := src/dev/plic.c
 FUZZ_SRCS_uart16550 := src/dev/uart16550.c
 FUZZ_SRCS_vcsr := $(CORE_CSR_SRCS)
+FUZZ_SRCS_vmem := src/hv/vmem.c src/core/sv39.c src/core/mmio.c src/core/vtrap.c
 FUZZ_SRCS_vsbi := $(wildcard src/hv/sbi/*.c) src/core/vtrap.c
 FUZZ_OBJS_guest_dt := $(LIBFDT_SRCS:%.c=$(BUILD)/fuzz/libfdt/%.o)
 FUZZ_MAXLEN_sv39 := 1024
@@ -32,6 +33,7 @@ FUZZ_MAXLEN_virtio_blk := 4096
 FUZZ_MAXLEN_plic := 1024
 FUZZ_MAXLEN_uart16550 := 1024
 FUZZ_MAXLEN_vcsr := 1300
+FUZZ_MAXLEN_vmem := 4096
 FUZZ_MAXLEN_vsbi := 20000
 
 # libfdt (Debian's code) with the sanitizers but its own warning level.

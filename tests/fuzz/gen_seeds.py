@@ -225,3 +225,45 @@ os.makedirs('tests/fuzz/corpus/vcsr', exist_ok=True)
 for name, data in vcsr.items():
     with open(f'tests/fuzz/corpus/vcsr/{name}', 'wb') as f:
         f.write(data)
+
+
+# The MMIO emulation path (vmem_fuzz.c): flags, page kinds, the fault's
+# page and offset, the instruction, pc offset, aim, then x1.. and RAM.
+PAGES = [1, 3, 4, 5, 6, 2, 7, 0]  # RAM, byte dev, word dev, nothing, exec-only U, RO, other, none
+AIM, FETCH_FAILS, SV, VU, SUM_, MXR_ = 0x40, 0x20, 0, 1, 2, 4
+LOADF, STOREF, FETCHF = 0, 0x10, 0x18
+
+
+def fault(flags, page, off, insn, pc_off=0x100, aim=0, pages=PAGES):
+    kinds = sum(k << (3 * i) for i, k in enumerate(pages))
+    return struct.pack('<B', flags) + kinds.to_bytes(3, 'little') + \
+        (page << 12 | off).to_bytes(3, 'little') + struct.pack('<IHB', insn, pc_off, aim)
+
+
+LW, SW, SB, LD, FLD, LR_W, C_LW = 0x0005a503, 0x00b52023, 0x00b50023, 0x0005b503, 0x0005b507, \
+    0x1005a52f, 0x4188
+AMOADD_W = 0x00b6252f
+vmem = {
+    'lw_byte_dev': fault(AIM | LOADF, 1, 0x10, LW),
+    'c_lw_byte_dev_vu': fault(AIM | VU | LOADF, 1, 0x24, C_LW),
+    'sw_word_dev': fault(AIM | STOREF, 2, 0x4, SW),
+    'sb_word_dev_refused': fault(AIM | STOREF, 2, 0x4, SB),
+    'lw_ram_into_dev': fault(AIM | LOADF, 1, 0, LW, aim=2),
+    'sw_ram_into_dev': fault(AIM | STOREF, 1, 0, SW, aim=1),
+    'ld_exec_only_sum_mxr': fault(AIM | SUM_ | MXR_ | LOADF, 4, 0x40, LD),
+    'ld_exec_only_across': fault(AIM | SUM_ | MXR_ | LOADF, 4, 0xffc, LD),
+    'fld_exec_only': fault(AIM | SUM_ | MXR_ | LOADF, 4, 0x80, FLD),
+    'lr_exec_only': fault(AIM | SUM_ | MXR_ | LOADF, 4, 0x88, LR_W),
+    'amo_exec_only': fault(AIM | SUM_ | MXR_ | LOADF, 4, 0x90, AMOADD_W),
+    'not_aimed': fault(LOADF, 1, 0x10, LW),
+    'fetch_fails': fault(AIM | FETCH_FAILS | LOADF, 1, 0x10, LW),
+    'pc_at_page_end': fault(AIM | LOADF, 1, 0x10, LW, pc_off=0xffe, aim=0x80),
+    'no_memory': fault(AIM | LOADF, 3, 0x10, LW),
+    'unmapped_store': fault(AIM | STOREF, 7, 0x10, SW),
+    'ram_fill': fault(AIM | LOADF, 0, 0x10, LW),
+    'fetch_exec_only_vu': fault(VU | MXR_ | FETCHF, 4, 0x100, LW),
+}
+os.makedirs('tests/fuzz/corpus/vmem', exist_ok=True)
+for name, data in vmem.items():
+    with open(f'tests/fuzz/corpus/vmem/{name}', 'wb') as f:
+        f.write(data)
