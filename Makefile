@@ -98,7 +98,7 @@ check: deps
 
 check-all: unit structure fuzz-short prove guest-tests guest-diff guest-random guest-isolation \
            attack-tests disk-faults \
-           linux-test-hv linux-test-guests linux-shell-test uboot-test bench-smoke
+           linux-test-hv linux-test-guests linux-test-defaults linux-shell-test uboot-test bench-smoke
 
 # The hypervisor's module graph has no cycle and its objects no mutable
 # file-level state beyond the boot tables (tests/structure/check.py).

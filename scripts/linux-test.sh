@@ -13,6 +13,8 @@
 # LINUX_DISK_TEST=0: a guest without the disk; one boot, no disk record.
 # LINUX_GUESTS=N: COMMAND runs N guests at once, each with its own disk, their
 # console lines tagged "[gK] "; every guest is judged as above, on its lines.
+# LINUX_LOG_HAS="TEXT|TEXT...": every boot's console must also have a line
+# containing each TEXT (fixed strings).
 # A failed boot shows the last lines of its console, where a kernel panic or
 # the hypervisor's reason for stopping the guest is.
 set -euo pipefail
@@ -21,9 +23,10 @@ BUILD=${BUILD:-build}
 LINUX_TIMEOUT=${LINUX_TIMEOUT:-300}
 LINUX_DISK_TEST=${LINUX_DISK_TEST:-1}
 LINUX_GUESTS=${LINUX_GUESTS:-1}
+LINUX_LOG_HAS=${LINUX_LOG_HAS:-}
 boots="1 2"
 [ "$LINUX_DISK_TEST" = 1 ] || boots=1
-[ $# -ge 3 ] && [ "$2" = "--" ] || { sed -n '2,17s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+[ $# -ge 3 ] && [ "$2" = "--" ] || { sed -n '2,19s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 name=$1
 shift 2
 logs="$BUILD/linux/logs"
@@ -62,6 +65,11 @@ judge() {
 		console_tail "$log"
 		;;
 	esac
+	local want
+	IFS='|' read -r -a want <<<"$LINUX_LOG_HAS"
+	for text in "${want[@]}"; do
+		grep -qF -- "$text" "$log" || failed "${label}boot $boot: no console line has \"$text\""
+	done
 	local w
 	w=$(sed -n 's/^PASS virtio_blk: .*wrote \([0-9][0-9]*\)$/\1/p' "$log" | tail -1)
 	wrote[$label.$boot]=${w:-none}

@@ -26,9 +26,11 @@
 /* Shadow tables of one vCPU fit here comfortably (Linux's working set). */
 #define HV_POOL_PER_VCPU (16 * MIB)
 #define GUEST_RAM_DEFAULT (128 * MIB)
-/* A guest given no bootargs talks to the SBI console, which needs no
- * device (Linux: hvc0). */
-#define GUEST_BOOTARGS_DEFAULT "console=hvc0 earlycon=sbi"
+/* A guest given no bootargs gets no console=: Linux then takes its console
+ * and, with a bare earlycon, its early console from /chosen/stdout-path,
+ * the UART, as on the machine; a kernel without the SBI console (Debian's)
+ * shows its boot too. console=hvc0 earlycon=sbi asks for the SBI one. */
+#define GUEST_BOOTARGS_DEFAULT "earlycon"
 #define BUSY_MAX (6 + 2 * HV_MAX_GUESTS)
 
 extern char __image_start[], __image_end[];

@@ -112,7 +112,7 @@ LINUX_HV_SMPS   := 1 2 4
 linux_hv_host = cpu=rv64; legacy=; if [ $$fw = opensbi ]; then \
 	legacy="-- -global virtio-mmio.force-legacy=true"; cpu=rv64,sstc=false; fi
 
-.PHONY: linux-test-hv linux-test-guests
+.PHONY: linux-test-hv linux-test-guests linux-test-defaults
 linux-test-hv: $(MSTUB_ELF) $(HV_ELF) $(LINUX_IMAGE) $(LINUX_INITRD)
 	@set -e; for fw in $(LINUX_HV_FIRMWARES); do for n in $(LINUX_HV_SMPS); do \
 		disk=$(LINUX_BUILD)/disk-hv-$$fw-smp$$n.img; rm -f $$disk; truncate -s 1M $$disk; \
@@ -139,4 +139,18 @@ linux-test-guests: $(MSTUB_ELF) $(HV_ELF) $(LINUX_IMAGE) $(LINUX_INITRD)
 			--guests 2 --cpus $$cpus --guest $(LINUX_IMAGE) --guest-initrd $(LINUX_INITRD) \
 			--disk $$d0 --disk $$d1 \
 			--append "$(LINUX_HV_APPEND) expect_cpus=$$cpus $(LINUX_APPEND)" $$legacy; \
+	done
+
+# A guest given no bootargs (only the hypervisor's own hv.mem): its
+# console and early console must be the UART that /chosen/stdout-path
+# names, as a kernel without the SBI console (Debian's) needs; one boot
+# per firmware, no disk.
+LINUX_DEFAULTS_LOG_HAS := earlycon: ns16550a0 at MMIO 0x0000000010000000|printk: console [ttyS0] enabled
+linux-test-defaults: $(MSTUB_ELF) $(HV_ELF) $(LINUX_IMAGE) $(LINUX_INITRD)
+	@set -e; for fw in $(LINUX_HV_FIRMWARES); do $(linux_hv_host); \
+		BUILD=$(BUILD) LINUX_TIMEOUT=$(LINUX_TIMEOUT) LINUX_DISK_TEST=0 \
+		LINUX_LOG_HAS="$(LINUX_DEFAULTS_LOG_HAS)" \
+		./scripts/linux-test.sh defaults-$$fw -- env MEM=$(LINUX_HV_MEM) BUILD=$(BUILD) \
+			HV_CPU=$$cpu ./scripts/qemu.sh --firmware $$fw --hv $(HV_ELF) \
+			--guest $(LINUX_IMAGE) --guest-initrd $(LINUX_INITRD) --append "hv.mem=256M"; \
 	done
